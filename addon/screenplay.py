@@ -30,6 +30,7 @@ PARAMS = {
     "height_m": float,   # how high a dropped or thrown thing starts
     "body_part": str,    # head, hand, arm, foot
     "distance_m": float,  # how far to go
+    "destination": str,  # id of where a put-down, thrown or kicked thing should end up
 }
 
 
@@ -333,6 +334,9 @@ def validate(sp: Screenplay) -> list[str]:
                 errors.append(f"{p}.params.{key}: expected a number, got {value!r}")
             elif PARAMS[key] is str and not isinstance(value, str):
                 errors.append(f"{p}.params.{key}: expected a string, got {value!r}")
+            elif key == "destination" and value not in ids:
+                errors.append(f"{p}.params.destination: no cast member, prop or spot with id "
+                              f"{value!r}; known: {_known(ids)}")
         if not 0 < b.duration_s <= 3600:
             errors.append(f"{p}.duration_s: {b.duration_s:g} s must be above 0 and at most 3600")
         if b.start_s is not None and not 0 <= b.start_s <= 36000:
