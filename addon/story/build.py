@@ -88,6 +88,7 @@ class Builder:
         self.last_subject: list[str] = []
         self.ids: set[str] = set()
         self._clause_params: dict = {}
+        self.prop_at: dict[str, str] = {}     # where a prop rolled, was thrown or kicked to
 
     # -- identities ------------------------------------------------------------------------
     def _new_id(self, stem: str) -> str:
@@ -130,7 +131,8 @@ class Builder:
             ages = {"old": m.age_years and m.age_years >= 60,
                     "little": m.age_years is not None and m.age_years < 8
                     and m.key in ("boy", "girl", "child", "kid"),
-                    "young": m.age_years is not None and 18 <= m.age_years < 26}
+                    "young": m.age_years is not None and 18 <= m.age_years < 26,
+                    m.height_word: bool(m.height_word), m.build: bool(m.build)}
             word = next((w for w, hit in ages.items() if hit), "")
             name = f"{word} {m.key}".strip()
         stem = _slug(name) if m.proper else _slug(gloss if self.language != "en" else name)
@@ -286,8 +288,8 @@ class Builder:
         if receiver is not None:
             dest = self.resolve(receiver) or dest
         action = c.action
-        if (c.subject is not None and c.subject.kind == "group" and not targets
-                and action in ("hug", "handshake", "kiss", "talk") and len(actors) >= 2):
+        if (not targets and action in ("hug", "handshake", "kiss", "talk")
+                and len(actors) >= 2):
             # "Anna and Ben hug": one embraces the other
             actors, targets = actors[:1], actors[1:2]
         if not actors:
@@ -321,10 +323,20 @@ class Builder:
                         made += self._beat(t, act, None, c, prev_beats, made)
                 continue
             target = self._target(act, actor, targets, dest, kinds)
+            last = self._last_beat(actor)
+            if c.then_falls and last is not None and last.action == act \
+                    and last.target == target and last.id in prev_beats:
+                # "punches him and knocks him down": the punch already landed
+                made += self._beat(target, "fall", None, c, prev_beats, made, after=last.id)
+                continue
             if kind == "cast":
                 made += self._walk_if_needed(actor, act, target, c, prev_beats, made)
             beat_ids = self._beat(actor, act, target, c, prev_beats, made, dest=dest)
             made += beat_ids
+            moved = target if act in ("throw", "kick", "put_down") else actor
+            where = dest or (targets if kind == "prop" else [])
+            if kinds.get(moved) == "prop" and where and where[0] != moved:
+                self.prop_at[moved] = where[0]
             if kind == "cast":
                 self._after_action(actor, act, target, dest)
             if c.then_falls and target and kinds.get(target) == "cast":
@@ -339,8 +351,13 @@ class Builder:
             where = [t for t in dest + targets if kinds.get(t) != "cast"]
             if where:
                 return where[0]
-            p = self._holder(actor)
-            return p.at if p and kinds.get(p.at) == "prop" else None
+            # "sits down" where they are, or "sits next to her" on her seat
+            for who in [t for t in dest + targets if kinds.get(t) == "cast"] + [actor]:
+                p = self._holder(who)
+                seat = next((x for x in self.props if p and x.id == p.at), None)
+                if seat is not None and seat.category in lexicon_seats:
+                    return seat.id
+            return None
         if act == "drop" and not targets:
             holder = self._holder(actor)
             return holder.holding if holder else None
@@ -359,6 +376,9 @@ class Builder:
             return dest[0] if dest and dest[0] != actor else None
         return None
 
+    def _last_beat(self, actor) -> S.Beat | None:
+        return next((b for b in reversed(self.beats) if b.actor == actor), None)
+
     def _params_back(self, act) -> bool:
         return self._clause_params.get("direction") == "back" and act in (
             "wave", "push", "punch", "hug", "nod", "kick", "look_at", "point", "talk", "pull")
@@ -370,7 +390,7 @@ class Builder:
         p = self._holder(actor)
         if p is None or act not in NEEDS_PROXIMITY or target is None or p.at is None:
             return []
-        if target in (p.at, p.holding) or self._near(target, p.at):
+        if target in (p.at, p.holding) or self._near(target, p.at, actor):
             return []
         if act == "put_down":
             return []
@@ -378,7 +398,12 @@ class Builder:
         p.at = target
         return ids
 
-    def _near(self, target: str, at: str) -> bool:
+    def _near(self, target: str, at: str, actor: str = "") -> bool:
+        other = self._holder(target)
+        if other is not None and other.at == actor:
+            return True                   # they came to us
+        if self.prop_at.get(target) in (actor, at):
+            return True                   # the ball rolled to our feet
         pr = next((x for x in self.props if x.id == target), None)
         if pr and pr.placement and pr.placement.target == at:
             return True
@@ -414,8 +439,9 @@ class Builder:
             act = {"sitting": "stand_up", "lying": "get_up"}.get(p.posture, act)
         params = {} if inserted else {k: v for k, v in c.params.items()
                                       if not k.startswith("_")}
-        if target and params.get("direction") == "back" and self._params_back(act):
-            params.pop("direction")
+        if params.get("direction") == "back" and act not in (
+                "turn", "look_at", "walk", "run", "jog", "sneak", "jump", "crawl", "roll"):
+            params.pop("direction")          # "waves back", "throws it back": in return
         if act in ("put_down", "throw", "kick") and dest and dest[0] != target:
             params["destination"] = dest[0]
         if act == "drop" and "height_m" not in params and target:
@@ -437,7 +463,8 @@ class Builder:
             elif c.start_s is not None and not inserted:
                 start_s = c.start_s
             elif c.link == "with" and prev_beats:
-                anchor_with = prev_beats[0]
+                stated = [b for b in self.beats if b.id in prev_beats and b.source is not None]
+                anchor_with = (stated or [self.beats[-1]])[0].id
             elif self.beats:
                 anchor_after = self.beats[-1].id
             if c.delay_s and not inserted and start_s is None and not made:

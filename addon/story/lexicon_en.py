@@ -97,7 +97,7 @@ PARTICLES = {"up", "down", "over", "around", "away", "back", "off", "go", "apart
              "forward", "aside", "round"}
 BODY_PARTS = {"head": "head", "hand": "hand", "hands": "hands", "fingers": "fingers",
               "finger": "fingers", "fist": "fist", "arm": "arm", "arms": "arm", "foot": "foot",
-              "leg": "foot"}
+              "feet": "foot", "leg": "foot", "legs": "foot", "side": "side"}
 
 # Verbs that describe, not act: "is wearing a helmet", "has a backpack", "there is a cup".
 STATE_VERBS = {"be", "wear", "have", "own", "sport", "put on"}

@@ -109,6 +109,12 @@ class _Sentence:
                 pass                      # "her bag": possessive determiner, parse on
             else:
                 return Mention("pronoun", key, t[j].text, t[j].start, t[j].end), j + 1
+        if low.endswith("'s") and j + 1 < n and t[j + 1].low in L.BODY_PARTS:
+            # "to Tom's feet": Tom
+            name = t[j].text[:-2]
+            return Mention("person", name, name, t[j].start, t[j].end - 2,
+                           proper=name.lower() not in L.PERSONS,
+                           sex=L.NAMES.get(name.lower(), "")), j + 2
         m = Mention("", "", "")
         count = 1
         while j < n and (t[j].low in L.DETERMINERS or _number(t[j].low) is not None):
@@ -182,6 +188,21 @@ class _Sentence:
             j = self._post_modifiers(m, j)
         m.start, m.end = t[start].start, t[j - 1].end
         m.text = self.span_text(start, j)
+        # "Tom, a tall young man in a blue jacket, walks": the description is Tom's
+        if allow_post and m.proper and j + 1 < n and t[j].low == "," \
+                and t[j + 1].low in ("a", "an", "the"):
+            desc = self.noun_phrase(j + 1)
+            if desc and desc[0].kind == "person" and not desc[0].proper \
+                    and desc[1] < n and t[desc[1]].low == ",":
+                d = desc[0]
+                m.sex = m.sex or d.sex
+                m.age_years = d.age_years if d.age_years is not None else m.age_years
+                m.height_word, m.build = d.height_word or m.height_word, d.build or m.build
+                m.accessories += d.accessories
+                m.outfit += d.outfit
+                j = desc[1] + 1
+                m.end = t[j - 2].end
+                m.text = self.span_text(start, j - 1)
         # "Tom and Anna", "a man and a woman": a group subject
         if allow_post and j + 1 < n and t[j].low == "and" and kind in ("person", "narrator"):
             other = self.noun_phrase(j + 1)
@@ -560,7 +581,8 @@ class _Sentence:
             while k < n and (t[k].low in L.SKIP_WORDS or t[k].low in L.SPEED_WORDS
                              or t[k].low in L.AUXILIARIES or t[k].low == ","):
                 k += 1
-            if k < n and (self.verb_at(k) is not None or self._unknown_verb_at(k)):
+            if k < n and (self.verb_at(k) is not None or self._unknown_verb_at(k)) or (
+                    after < n and t[after].low in ("is", "are", "was", "were", "am")):
                 subj = np[0]
                 self.i = after
         if subj is None and first == self.i and np is not None and self.verb_at(self.i) is None:
@@ -656,7 +678,13 @@ class _Sentence:
         adjs = []
         while self.i < len(t) and t[self.i].low not in _BOUNDARY:
             w = self.low()
-            if w in L.HEIGHT_WORDS or w in L.BUILD_WORDS or w in L.AGE_WORDS:
+            if w in L.TIMES_OF_DAY:
+                c.time_of_day = L.TIMES_OF_DAY[w]
+                self.i += 1
+            elif self._head_at(self.i) and self._head_at(self.i)[0] == "place":
+                c.place = self._head_at(self.i)[1]
+                self.i += 1
+            elif w in L.HEIGHT_WORDS or w in L.BUILD_WORDS or w in L.AGE_WORDS:
                 adjs.append(w)
                 self.i += 1
             elif w in L.RELATIONS or w == "next":

@@ -1,0 +1,201 @@
+"""The `story-motion` command: the same engine as the panel, headless.
+
+JSON goes to stdout, progress to stderr, and every failure ends with one line
+`story-motion: error: <reason>` and a non-zero exit code, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+from pathlib import Path
+
+from . import screenplay as S
+from .story import llm
+from .story.understand import StoryError, understand
+
+log = logging.getLogger("story_motion")
+
+FPS = 24
+STAGES = ("parse",)          # the stages `build` can run so far, in order
+
+
+class CLIError(Exception):
+    """A failure the user can fix; printed as one line."""
+
+
+class UsageError(CLIError):
+    """Wrong arguments: exit code 2, as argparse uses."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="story-motion", description="Turn a written story into a Blender scene.")
+    p.add_argument("-v", "--verbose", action="store_true", help="more progress on stderr")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def story_options(sp):
+        sp.add_argument("--parser", choices=("builtin", "llm"), default="builtin",
+                        help="story understanding backend (default: builtin)")
+        sp.add_argument("--lang", choices=("auto", "en", "zh"), default="auto")
+        sp.add_argument("--online", action="store_true",
+                        help="allow network access (the LLM parser needs it)")
+
+    sp = sub.add_parser("parse", help="story text to Screenplay JSON")
+    sp.add_argument("story", help="story text file (UTF-8)")
+    sp.add_argument("-o", "--output", help="write the Screenplay JSON here instead of stdout")
+    story_options(sp)
+
+    sp = sub.add_parser("build", help="story or Screenplay JSON to a .blend file")
+    sp.add_argument("story", help="story text file or screenplay .json")
+    sp.add_argument("-o", "--output", required=True, help="the .blend file to write")
+    sp.add_argument("--seed", type=int, default=0, help="seed for every random choice")
+    sp.add_argument("--stages", default=",".join(STAGES),
+                    help=f"comma-separated stages to run, of: {', '.join(STAGES)}")
+    story_options(sp)
+
+    sp = sub.add_parser("inspect", help="JSON summary of a .blend made by build")
+    sp.add_argument("blend", help="the .blend file")
+    return p
+
+
+def read_story(path: str) -> str:
+    """The story file as text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CLIError(f"story file not found: {path}")
+    except OSError as exc:
+        raise CLIError(f"cannot read {path}: {exc.strerror}")
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CLIError(f"{path} is not UTF-8 text (bad byte at offset {exc.start}); "
+                       f"save it as UTF-8")
+
+
+def _online(args) -> bool:
+    if args.online:
+        return True
+    bpy = sys.modules.get("bpy")           # Blender started with --online-mode
+    return bool(bpy is not None and bpy.app.online_access)
+
+
+def _understand(args, text: str):
+    result = understand(text, args.lang, args.parser, llm.LLMConfig.from_env(), _online(args))
+    for w in result.warnings:
+        log.warning("warning: %s", w)
+    return result
+
+
+def cmd_parse(args) -> dict | str:
+    result = _understand(args, read_story(args.story))
+    text = result.screenplay.to_json()
+    if not args.output:
+        return text
+    Path(args.output).write_text(text + "\n", encoding="utf-8")
+    return {"output": str(Path(args.output).resolve()), "parser": result.parser,
+            "cast": len(result.screenplay.cast), "props": len(result.screenplay.props),
+            "beats": len(result.screenplay.beats), "warnings": result.warnings}
+
+
+def _load_input(args):
+    """Screenplay from a .json file, or from a story parsed now; returns (sp, story, notes)."""
+    if args.story.lower().endswith(".json"):
+        text = read_story(args.story)
+        try:
+            return S.from_json(text), None, {"parser": "file", "warnings": []}
+        except S.ScreenplayError as exc:
+            raise CLIError(f"{args.story}: {exc}")
+    story = read_story(args.story)
+    result = _understand(args, story)
+    return result.screenplay, story, {"parser": result.parser, "warnings": result.warnings}
+
+
+def cmd_build(args) -> dict:
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown or not stages:
+        raise CLIError(f"unknown stage {unknown[0] if unknown else '(none)'!r}; "
+                       f"stages: {', '.join(STAGES)}")
+    out = Path(args.output)
+    if out.suffix.lower() != ".blend":
+        raise CLIError(f"output must be a .blend file, not {out.name}")
+    sp, story, notes = _load_input(args)
+    log.info("building %s: %d cast, %d props, %d beats", out.name, len(sp.cast),
+             len(sp.props), len(sp.beats))
+    import bpy
+    from .blender import screenplay_store
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    screenplay_store.save_screenplay(bpy.data, sp, story=story, warnings=notes["warnings"],
+                                     parser=notes["parser"])
+    end_s = max((e for _, e in S.timeline(sp).values()), default=0.0)
+    scene.render.fps, scene.render.fps_base = FPS, 1.0
+    scene.frame_start, scene.frame_end = 1, 1 + max(1, math.ceil(end_s * FPS))
+    scene["story_seed"] = args.seed
+    out.parent.mkdir(parents=True, exist_ok=True)
+    bpy.ops.wm.save_as_mainfile(filepath=str(out.resolve()), check_existing=False)
+    log.info("wrote %s", out)
+    return {"output": str(out.resolve()), "stages": stages, "seed": args.seed,
+            **screenplay_store.inspect_scene(bpy.data, scene)}
+
+
+def cmd_inspect(args) -> dict:
+    path = Path(args.blend)
+    if not path.is_file():
+        raise CLIError(f"blend file not found: {path}")
+    import bpy
+    from .blender import screenplay_store
+    try:
+        bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
+    except RuntimeError as exc:
+        raise CLIError(f"cannot open {path}: {str(exc).strip().splitlines()[-1]}")
+    scene = bpy.context.scene
+    return {"file": str(path.resolve()), "seed": scene.get("story_seed"),
+            **screenplay_store.inspect_scene(bpy.data, scene)}
+
+
+COMMANDS = {"parse": cmd_parse, "build": cmd_build, "inspect": cmd_inspect}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("story-motion: %(message)s"))
+    log.handlers[:] = [handler]
+    log.propagate = False
+    try:
+        args = _parser().parse_args(argv)
+        log.setLevel(logging.DEBUG if args.verbose else logging.INFO)
+        result = COMMANDS[args.command](args)
+    except (CLIError, StoryError, S.ScreenplayError) as exc:
+        print(f"story-motion: error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        print("story-motion: error: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit as exc:          # --help
+        return int(exc.code or 0)
+    except Exception as exc:           # a bug: one line for the user, details with -v
+        log.debug("internal error", exc_info=True)
+        print(f"story-motion: error: internal error ({type(exc).__name__}: {exc}); "
+              f"run again with -v for details", file=sys.stderr)
+        return 1
+    sys.stdout.write(result if isinstance(result, str) else json.dumps(result, indent=2,
+                                                                         ensure_ascii=False))
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
