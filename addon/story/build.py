@@ -140,8 +140,8 @@ class Builder:
         self.people.append(p)
         return p
 
-    def _pronoun(self, key: str) -> list[str]:
-        people = [p for p in self.people if p.id != "narrator"]
+    def _pronoun(self, key: str, exclude: tuple = ()) -> list[str]:
+        people = [p for p in self.people if p.id != "narrator" and p.id not in exclude]
         if key == "it":
             for kind, ident in reversed(self.recent):
                 if kind == "prop":
@@ -161,7 +161,8 @@ class Builder:
                     return [ident]
             return recent[:1]
         sex = {"he": "male", "she": "female"}.get(key, "")
-        order = [ident for kind, ident in reversed(self.recent) if kind == "person"]
+        order = [ident for kind, ident in reversed(self.recent)
+                 if kind == "person" and ident not in exclude]
         by_id = {p.id: p for p in people}
         for want in (sex, ""):
             for ident in order:
@@ -172,9 +173,11 @@ class Builder:
                     return [p.id]
         return [people[-1].id] if people else []
 
-    def resolve(self, m: Mention | None, prefer: frozenset = frozenset()) -> list[str]:
+    def resolve(self, m: Mention | None, prefer: frozenset = frozenset(),
+                exclude: tuple = ()) -> list[str]:
         """Ids the mention refers to, creating cast members and props as needed; `prefer`
-        names prop categories an "it" should rather mean ("sits on it": a seat)."""
+        names prop categories an "it" should rather mean ("sits on it": a seat), `exclude`
+        the subject a non-reflexive "him" cannot mean."""
         if m is None:
             return []
         if m.kind == "pronoun":
@@ -183,7 +186,8 @@ class Builder:
                     pr = next((x for x in self.props if x.id == ident), None)
                     if pr is not None and pr.category in prefer:
                         return [ident]
-            return self._pronoun(m.key)
+            reflexive = m.text.lower().endswith(("self", "selves"))
+            return self._pronoun(m.key, () if reflexive else exclude)
         if m.kind == "group":
             ids = [i for x in m.members for i in self.resolve(x)]
             self.groups.append([p for p in self.people if p.id in ids])
@@ -265,6 +269,7 @@ class Builder:
         worn = c.params.pop("_worn", None)
         traits = c.params.pop("_traits", None)
         receiver = c.params.pop("_receiver", None)
+        unknown = c.params.pop("_unknown", "")
         for p in self.people:
             if p.id in actors:
                 if worn:
@@ -275,8 +280,8 @@ class Builder:
         if c.state:
             return []
         seats = lexicon_seats if c.action in ("sit", "lie_down") else frozenset()
-        targets = self.resolve(c.obj, seats)
-        dest = self.resolve(c.dest[1], seats) if c.dest else []
+        targets = self.resolve(c.obj, seats, tuple(actors))
+        dest = self.resolve(c.dest[1], seats, tuple(actors)) if c.dest else []
         if source is not None:
             recent = list(self.recent)
             where = self.resolve(source)
@@ -304,6 +309,7 @@ class Builder:
         kinds = {p.id: "cast" for p in self.people} | {p.id: "prop" for p in self.props}
         self._clause_params = c.params
         made: list[str] = []
+        first_beat = ""
         for n, actor in enumerate(actors):
             kind = kinds.get(actor)
             act = action
@@ -323,6 +329,11 @@ class Builder:
                         made += self._beat(t, act, None, c, prev_beats, made)
                 continue
             target = self._target(act, actor, targets, dest, kinds)
+            if target is None and ACTIONS[act].needs_target:
+                what = f"{unknown!r} is not a person or thing the parser knows" if unknown \
+                    else "nothing is named"
+                self.warnings.append(f"{act} in {c.text!r} has no target: {what}; "
+                                     f"add it to the screenplay or reword")
             last = self._last_beat(actor)
             if c.then_falls and last is not None and last.action == act \
                     and last.target == target and last.id in prev_beats:
@@ -330,8 +341,15 @@ class Builder:
                 made += self._beat(target, "fall", None, c, prev_beats, made, after=last.id)
                 continue
             if kind == "cast":
-                made += self._walk_if_needed(actor, act, target, c, prev_beats, made)
-            beat_ids = self._beat(actor, act, target, c, prev_beats, made, dest=dest)
+                where = (dest or [None])[0] if act == "put_down" else target
+                made += self._walk_if_needed(actor, act, where, c, prev_beats, made)
+            if n > 0 and first_beat:
+                # the rest of a group acts with the first: "two boys kick a ball"
+                beat_ids = self._beat(actor, act, target, c, prev_beats, [], dest=dest,
+                                      with_=first_beat)
+            else:
+                beat_ids = self._beat(actor, act, target, c, prev_beats, made, dest=dest)
+                first_beat = beat_ids[-1]
             made += beat_ids
             moved = target if act in ("throw", "kick", "put_down") else actor
             where = dest or (targets if kind == "prop" else [])
@@ -392,8 +410,6 @@ class Builder:
             return []
         if target in (p.at, p.holding) or self._near(target, p.at, actor):
             return []
-        if act == "put_down":
-            return []
         ids = self._beat(actor, "walk", target, c, prev_beats, made, inserted=True)
         p.at = target
         return ids
@@ -432,7 +448,7 @@ class Builder:
             p.posture = "standing"
 
     def _beat(self, actor, act, target, c: Clause, prev_beats, made, inserted=False,
-              after: str | None = None, dest=()) -> list[str]:
+              after: str | None = None, dest=(), with_: str | None = None) -> list[str]:
         ids: list[str] = []
         p = self._holder(actor)
         if act in ("stand_up", "get_up") and p is not None:
@@ -456,8 +472,8 @@ class Builder:
             params.pop("height_m")
         start_s = None
         anchor_after = after
-        anchor_with = None
-        if after is None:
+        anchor_with = with_
+        if after is None and with_ is None:
             if made:
                 anchor_after = made[-1]
             elif c.start_s is not None and not inserted:
@@ -491,6 +507,24 @@ class Builder:
                                  with_=with_, duration_s=round(float(duration), 3),
                                  params=dict(params), source=span))
         return ident
+
+    def check_timing(self):
+        """An actor does one thing at a time: a beat whose stated start falls inside the same
+        actor's previous beat is moved to follow it, with a warning."""
+        times = S.timeline(S.Screenplay(beats=self.beats))
+        busy: dict[str, tuple[str, float]] = {}
+        for b in self.beats:
+            start, end = times[b.id]
+            prev = busy.get(b.actor)
+            if b.start_s is not None and prev and start < prev[1] - 1e-6:
+                self.warnings.append(
+                    f"{b.actor} cannot start {b.action!r} at {start:g} s while still busy "
+                    f"until {prev[1]:g} s ({b.source.text if b.source else b.id!r}); "
+                    f"it follows the previous beat instead")
+                b.start_s, b.after = None, prev[0]
+                times = S.timeline(S.Screenplay(beats=self.beats))
+                end = times[b.id][1]
+            busy[b.actor] = (b.id, end)
 
     # -- result ----------------------------------------------------------------------------
     def screenplay(self, title: str, place_hints: dict[str, str]) -> S.Screenplay:

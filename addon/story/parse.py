@@ -117,6 +117,7 @@ def parse_story(text, language: str = "auto") -> Parsed:
                              "'I') and what they do")
         raise StoryError("found no action in the story: say what someone does, "
                          "e.g. 'The man walks to the door.'")
+    b.check_timing()
     sp = b.screenplay(_title(text), PLACE_HINTS)
     errors = S.validate(sp)
     if errors:                       # a reader or builder bug, not the user's fault

@@ -463,11 +463,11 @@ class _Sentence:
                     and self.verb_at(self.i + 2) is None:
                 c.time_of_day = L.TIMES_OF_DAY[self.low(1)]
                 self.i += 2
+            elif self._timing(c):
+                pass
             elif w in ("in", "at", "on", "inside", "outside", "during", "by", "near"):
                 if not self._adverbial(c):
                     break
-            elif self._timing(c):
-                pass
             elif w in L.SPEED_WORDS:
                 c.params["speed"] = L.SPEED_WORDS[w]
                 self.i += 1
@@ -878,6 +878,8 @@ class _Sentence:
                 continue
             if self.verb_at(self.i) is not None and w not in L.PARTICLES:
                 break
+            if w.isalpha() and w not in _COMMON and "_unknown" not in c.params:
+                c.params["_unknown"] = t[self.i].text     # for "no target" warnings
             self.i += 1
         c.params["_particles"] = particles
         return obj2
