@@ -6,10 +6,13 @@ JSON goes to stdout, progress to stderr, and every failure ends with one line
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import math
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from . import screenplay as S
@@ -82,6 +85,28 @@ def read_story(path: str) -> str:
                        f"save it as UTF-8")
 
 
+@contextlib.contextmanager
+def blender_quiet(verbose: bool = False):
+    """Keep Blender's own C-level prints ("Info: Saved ...", "Error: File format ...") out of
+    stdout, which carries only our JSON; with -v they go to stderr instead of nowhere."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(2 if verbose else sink.fileno(), 1)
+        if not verbose:
+            os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
 def _online(args) -> bool:
     if args.online:
         return True
@@ -132,36 +157,39 @@ def cmd_build(args) -> dict:
     sp, story, notes = _load_input(args)
     log.info("building %s: %d cast, %d props, %d beats", out.name, len(sp.cast),
              len(sp.props), len(sp.beats))
-    import bpy
-    from .blender import screenplay_store
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    scene = bpy.context.scene
-    screenplay_store.save_screenplay(bpy.data, sp, story=story, warnings=notes["warnings"],
-                                     parser=notes["parser"])
-    end_s = max((e for _, e in S.timeline(sp).values()), default=0.0)
-    scene.render.fps, scene.render.fps_base = FPS, 1.0
-    scene.frame_start, scene.frame_end = 1, 1 + max(1, math.ceil(end_s * FPS))
-    scene["story_seed"] = args.seed
-    out.parent.mkdir(parents=True, exist_ok=True)
-    bpy.ops.wm.save_as_mainfile(filepath=str(out.resolve()), check_existing=False)
+    with blender_quiet(args.verbose):
+        import bpy
+        from .blender import screenplay_store
+        bpy.ops.wm.read_homefile(use_empty=True)
+        scene = bpy.context.scene
+        screenplay_store.save_screenplay(bpy.data, sp, story=story,
+                                         warnings=notes["warnings"], parser=notes["parser"])
+        end_s = max((e for _, e in S.timeline(sp).values()), default=0.0)
+        scene.render.fps, scene.render.fps_base = FPS, 1.0
+        scene.frame_start, scene.frame_end = 1, 1 + max(1, math.ceil(end_s * FPS))
+        scene["story_seed"] = args.seed
+        out.parent.mkdir(parents=True, exist_ok=True)
+        bpy.ops.wm.save_as_mainfile(filepath=str(out.resolve()), check_existing=False)
+        info = screenplay_store.inspect_scene(bpy.data, scene)
     log.info("wrote %s", out)
-    return {"output": str(out.resolve()), "stages": stages, "seed": args.seed,
-            **screenplay_store.inspect_scene(bpy.data, scene)}
+    return {"output": str(out.resolve()), "stages": stages, "seed": args.seed, **info}
 
 
 def cmd_inspect(args) -> dict:
     path = Path(args.blend)
     if not path.is_file():
         raise CLIError(f"blend file not found: {path}")
-    import bpy
-    from .blender import screenplay_store
-    try:
-        bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
-    except RuntimeError as exc:
-        raise CLIError(f"cannot open {path}: {str(exc).strip().splitlines()[-1]}")
-    scene = bpy.context.scene
-    return {"file": str(path.resolve()), "seed": scene.get("story_seed"),
-            **screenplay_store.inspect_scene(bpy.data, scene)}
+    with blender_quiet(args.verbose):
+        import bpy
+        from .blender import screenplay_store
+        try:
+            bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
+        except RuntimeError as exc:
+            reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
+            raise CLIError(f"cannot open {path}: {reason}")
+        scene = bpy.context.scene
+        info = screenplay_store.inspect_scene(bpy.data, scene)
+    return {"file": str(path.resolve()), "seed": scene.get("story_seed"), **info}
 
 
 COMMANDS = {"parse": cmd_parse, "build": cmd_build, "inspect": cmd_inspect}
