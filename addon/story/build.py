@@ -14,6 +14,7 @@ from .lexicon_en import SEATS
 from .vocabulary import ACTIONS, PROP_EVENTS, default_duration
 
 lexicon_seats = frozenset(SEATS)
+BALLS = {"ball", "basketball", "tennis_ball"}    # "the ball" may mean any of them
 
 # Adult heights (m) by sex, and a growth curve for children (age, height) — WHO medians,
 # rounded; used when the story gives no number.
@@ -143,9 +144,10 @@ class Builder:
     def _pronoun(self, key: str, exclude: tuple = ()) -> list[str]:
         people = [p for p in self.people if p.id != "narrator" and p.id not in exclude]
         if key == "it":
-            for kind, ident in reversed(self.recent):
-                if kind == "prop":
-                    return [ident]
+            for wanted in ("prop", "place"):
+                for kind, ident in reversed(self.recent):
+                    if kind == wanted:
+                        return [ident]
             return []
         if key == "they":
             if self.groups:
@@ -174,10 +176,11 @@ class Builder:
         return [people[-1].id] if people else []
 
     def resolve(self, m: Mention | None, prefer: frozenset = frozenset(),
-                exclude: tuple = ()) -> list[str]:
+                exclude: tuple = (), salient: bool = True) -> list[str]:
         """Ids the mention refers to, creating cast members and props as needed; `prefer`
         names prop categories an "it" should rather mean ("sits on it": a seat), `exclude`
-        the subject a non-reflexive "him" cannot mean."""
+        the subject a non-reflexive "him" cannot mean; a non-`salient` mention (where
+        something goes) is what a later "it" means only when nothing else fits."""
         if m is None:
             return []
         if m.kind == "pronoun":
@@ -209,7 +212,7 @@ class Builder:
             self.recent.append(("person", p.id))
             return [p.id]
         if m.kind == "prop" or m.kind == "accessory":
-            return [self._prop(m)]
+            return [self._prop(m, salient)]
         if m.kind == "spot":
             if m.key not in self.spots:
                 ident = self._new_id(_slug(m.key) or "spot")
@@ -217,13 +220,14 @@ class Builder:
             return [self.spots[m.key].id]
         return []
 
-    def _prop(self, m: Mention) -> str:
+    def _prop(self, m: Mention, salient: bool = True) -> str:
         category = m.key
         if not m.another and m.count == 1:
+            family = BALLS if category == "ball" and m.definite else {category}
             for pr in reversed(self.props):
-                if pr.category == category:
+                if pr.category in family:
                     self._describe_prop(pr, m)
-                    self.recent.append(("prop", pr.id))
+                    self.recent.append(("prop" if salient else "place", pr.id))
                     return pr.id
         ident = self._new_id(category)
         name = m.text if self.language == "zh" else category.replace("_", " ")
@@ -231,7 +235,7 @@ class Builder:
         self.props.append(pr)
         self.prop_mentions[ident] = []
         self._describe_prop(pr, m)
-        self.recent.append(("prop", ident))
+        self.recent.append(("prop" if salient else "place", ident))
         return ident
 
     def _describe_prop(self, pr: S.Prop, m: Mention):
@@ -281,7 +285,7 @@ class Builder:
             return []
         seats = lexicon_seats if c.action in ("sit", "lie_down") else frozenset()
         targets = self.resolve(c.obj, seats, tuple(actors))
-        dest = self.resolve(c.dest[1], seats, tuple(actors)) if c.dest else []
+        dest = self.resolve(c.dest[1], seats, tuple(actors), salient=False) if c.dest else []
         if source is not None:
             recent = list(self.recent)
             where = self.resolve(source)
@@ -363,6 +367,9 @@ class Builder:
 
     def _target(self, act, actor, targets, dest, kinds) -> str | None:
         info = ACTIONS[act]
+        if act in ("fall", "bounce", "break", "topple", "slide", "roll") \
+                and kinds.get(actor) == "prop" or act == "fall":
+            return None                   # "falls over a rock": the rock is not acted on
         if info.locomotion:
             return (dest or targets or [None])[0]
         if act in ("sit", "lie_down"):
@@ -440,6 +447,8 @@ class Builder:
                 pr.placement = S.Placement("held_by", actor) if act == "carry" else None
         elif act in ("drop", "throw", "put_down") and p.holding == target:
             p.holding = None
+        if act in ("throw", "kick") and p.at == target:
+            p.at = None                   # it flew away
         if act in SEATED:
             p.posture = "sitting"
         elif act in LYING:

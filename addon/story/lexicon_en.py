@@ -157,7 +157,10 @@ PERSONS = {
     "businessman": ("male", 45), "businesswoman": ("female", 42), "clown": ("", 35),
     "ninja": ("", 28), "pirate": ("male", 35), "cowboy": ("male", 35), "grandson": ("male", 10),
     "granddaughter": ("female", 10), "villager": ("", 40), "guard": ("male", 32),
-    "warrior": ("", 28), "magician": ("", 40), "wizard": ("male", 60), "witch": ("female", 50),
+    "warrior": ("", 28), "teammate": ("", 24), "classmate": ("", 16),
+    "colleague": ("", 35), "partner": ("", 30), "opponent": ("", 28), "passenger": ("", 35),
+    "visitor": ("", 35), "grandchild": ("", 8), "niece": ("female", 12),
+    "nephew": ("male", 12), "magician": ("", 40), "wizard": ("male", 60), "witch": ("female", 50),
     "referee": ("", 40), "hero": ("", 28), "sailor": ("male", 30),
 }
 PLURAL_PERSONS = {"men": "man", "women": "woman", "boys": "boy", "girls": "girl",
@@ -246,7 +249,9 @@ GARMENTS = {
     "trousers": "bottom", "pants": "bottom", "jeans": "bottom", "shorts": "bottom",
     "skirt": "bottom", "dress": "dress", "gown": "dress", "robe": "dress",
     "shoes": "shoes", "boots": "shoes", "sneakers": "shoes", "trainers": "shoes",
-    "sandals": "shoes", "heels": "shoes", "slippers": "shoes",
+    "sandals": "shoes", "heels": "shoes", "slippers": "shoes", "tracksuit": "top",
+    "onesie": "dress", "overalls": "dress", "apron": "top", "pyjamas": "dress",
+    "pajamas": "dress", "tuxedo": "top", "kimono": "dress", "costume": "dress",
 }
 COLOURS = {c: c for c in (
     "red", "green", "blue", "yellow", "orange", "purple", "pink", "black", "white", "grey",

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from . import lexicon_en as L
 from .clauses import Clause, Mention
+from .vocabulary import ACTIONS
+
+PROP_ONLY = {name for name, a in ACTIONS.items() if not a.character}
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z\u00C0-\u024F]+(?:[-'][A-Za-z]+)*|[,;:]")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?]+(?!\d)|[;:\n\u2026]+")
@@ -55,6 +58,15 @@ def read_en(text: str, offset: int = 0) -> list[Clause]:
         if toks:
             out.extend(_Sentence(toks, text, offset).clauses())
     return out
+
+
+def _singular(word: str) -> str:
+    """'dresses' -> 'dress', 'hats' -> 'hat'; words that are always plural stay."""
+    if word in L.GARMENTS or word in L.ACCESSORY_WORDS or not word.endswith("s"):
+        return word
+    if word.endswith(("sses", "shes", "ches")):
+        return word[:-2]
+    return word[:-1]
 
 
 def _number(low: str) -> float | None:
@@ -189,20 +201,20 @@ class _Sentence:
         m.start, m.end = t[start].start, t[j - 1].end
         m.text = self.span_text(start, j)
         # "Tom, a tall young man in a blue jacket, walks": the description is Tom's
-        if allow_post and m.proper and j + 1 < n and t[j].low == "," \
-                and t[j + 1].low in ("a", "an", "the"):
+        if allow_post and kind == "person" and j + 1 < n and t[j].low == "," \
+                and t[j + 1].low in ("a", "an"):
             desc = self.noun_phrase(j + 1)
             if desc and desc[0].kind == "person" and not desc[0].proper \
-                    and desc[1] < n and t[desc[1]].low == ",":
+                    and (desc[1] == n or t[desc[1]].low == ","):
                 d = desc[0]
                 m.sex = m.sex or d.sex
                 m.age_years = d.age_years if d.age_years is not None else m.age_years
                 m.height_word, m.build = d.height_word or m.height_word, d.build or m.build
                 m.accessories += d.accessories
                 m.outfit += d.outfit
-                j = desc[1] + 1
-                m.end = t[j - 2].end
-                m.text = self.span_text(start, j - 1)
+                m.end = t[desc[1] - 1].end
+                m.text = self.span_text(start, desc[1])
+                j = min(n, desc[1] + 1)
         # "Tom and Anna", "a man and a woman": a group subject
         if allow_post and j + 1 < n and t[j].low == "and" and kind in ("person", "narrator"):
             other = self.noun_phrase(j + 1)
@@ -355,13 +367,22 @@ class _Sentence:
                 if t[k].low in L.COLOURS and L.COLOURS[t[k].low]:
                     colour = L.COLOURS[t[k].low]
                 k += 1
-            if k < n and t[k].low in L.ACCESSORY_WORDS and not (
+            if k + 1 < n and t[k].low not in _COMMON and t[k].low.isalpha() and (
+                    _singular(t[k + 1].low) in L.ACCESSORY_WORDS
+                    or _singular(t[k + 1].low) in L.GARMENTS):
+                k += 1                    # "a cowboy hat", "a tweed jacket"
+            word = _singular(t[k].low) if k < n else ""
+            if k < n and word in L.ACCESSORY_WORDS and not (
                     t[k].low == "bag" and w not in ("carrying", "with", "wearing")):
-                m.accessories.append(L.ACCESSORY_WORDS[t[k].low])
+                m.accessories.append(L.ACCESSORY_WORDS[word])
                 k += 1
                 found = True
-            elif k < n and t[k].low in L.GARMENTS:
-                m.outfit.append((L.GARMENTS[t[k].low], t[k].low, colour))
+            elif k < n and word in L.GARMENTS:
+                m.outfit.append((L.GARMENTS[word], word, colour))
+                k += 1
+                found = True
+            elif colour and k < n and t[k].low.isalpha() and t[k].low not in _COMMON:
+                m.outfit.append(("top", t[k].low, colour))     # "in a mauve poncho"
                 k += 1
                 found = True
             elif colour and w in ("in", "dressed"):
@@ -575,6 +596,13 @@ class _Sentence:
             return None
         subj = None
         np = self.noun_phrase(self.i)
+        if np is None and self.low() in ("a", "an", "the") and self.i + 2 < n \
+                and t[self.i + 1].low.isalpha() and t[self.i + 1].low not in _COMMON \
+                and self.verb_at(self.i + 2) not in (None, "be") \
+                and L.VERBS.get(self.verb_at(self.i + 2)) not in PROP_ONLY:
+            w = t[self.i + 1]
+            np = Mention("person", w.low, self.span_text(self.i, self.i + 2), t[self.i].start,
+                         w.end, definite=self.low() == "the"), self.i + 2
         if np and np[0].kind in ("person", "narrator", "pronoun", "prop", "group"):
             after = np[1]
             k = after
@@ -865,6 +893,8 @@ class _Sentence:
                     break
                 self.i = k
                 continue
+            if w in ("his", "her") and "_possessive" not in c.params:
+                c.params["_possessive"] = {"his": "he", "her": "she"}[w]   # "her mug"
             np = self.noun_phrase(self.i)
             if np is not None:
                 m, j = np

