@@ -1,0 +1,15 @@
+"""Operators: thin wrappers that read the scene and preferences and call the engine."""
+from . import parse, properties
+
+# Registration order; unregister() runs it backwards.
+_modules = (properties, parse)
+
+
+def register() -> None:
+    for module in _modules:
+        module.register()
+
+
+def unregister() -> None:
+    for module in reversed(_modules):
+        module.unregister()
