@@ -1,5 +1,5 @@
-# Story Motion: development tasks.  `make test PY=.venv45/bin/python` runs the suite on the
-# Blender 4.5 LTS module instead of 5.0.
+# Story Motion: development tasks.  `make test` sets up .venv (bpy 5.0.1) and runs the suite;
+# `make test VENV=.venv45 BPY="bpy==4.5.*"` does the same on the Blender 4.5 LTS module.
 VENV ?= .venv
 PY ?= $(VENV)/bin/python
 PYTHON311 ?= python3.11
@@ -12,15 +12,17 @@ setup:
 	$(VENV)/bin/python -m pip install -q "$(BPY)" pytest
 	$(VENV)/bin/python -m pip install -q -e ".[test]"
 
-test:
+test: setup
 	$(PY) -m pytest -q tests
 
 build:
 	$(PY) tools/build_extension.py --output-dir dist
 
-demo:
+demo: setup
 	mkdir -p out
-	$(VENV)/bin/story-motion build sample_scenes/helmet_turn.txt -o out/demo.blend
+	$(VENV)/bin/story-motion parse sample_scenes/three_friends.txt -o out/demo.screenplay.json
+	$(VENV)/bin/story-motion build sample_scenes/three_friends.txt -o out/demo.blend --seed 1
+	$(VENV)/bin/story-motion inspect out/demo.blend
 
 clean:
 	rm -rf dist out build *.egg-info .pytest_cache

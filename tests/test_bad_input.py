@@ -42,7 +42,7 @@ def test_a_200000_character_story_parses_in_seconds():
     story = story[:200_000]
     t0 = time.perf_counter()
     r = parse_story(story)
-    assert time.perf_counter() - t0 < 20
+    assert time.perf_counter() - t0 < 60          # a hang guard; speed is in benchmarks/
     assert len(r.screenplay.beats) >= 2000
     assert any("more than 2000 beats" in w for w in r.warnings)
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 
 from .. import screenplay as S
+from . import embed
 from .clauses import Clause, Mention
 from .lexicon_en import SEATS
 from .vocabulary import ACTIONS, PROP_EVENTS, default_duration
 
 lexicon_seats = frozenset(SEATS)
-BALLS = {"ball", "basketball", "tennis_ball"}    # "the ball" may mean any of them
+# "the ball" may mean the basketball, "the cup" (杯子) the glass mentioned before
+FAMILIES = {"ball": {"ball", "basketball", "tennis_ball"}, "cup": {"cup", "glass", "mug"}}
 
 # Adult heights (m) by sex, and a growth curve for children (age, height) — WHO medians,
 # rounded; used when the story gives no number.
@@ -223,7 +225,7 @@ class Builder:
     def _prop(self, m: Mention, salient: bool = True) -> str:
         category = m.key
         if not m.another and m.count == 1:
-            family = BALLS if category == "ball" and m.definite else {category}
+            family = FAMILIES.get(category, {category}) if m.definite else {category}
             for pr in reversed(self.props):
                 if pr.category in family:
                     self._describe_prop(pr, m)
@@ -306,6 +308,12 @@ class Builder:
                 self.warnings.append(f"no one to do {c.verb or action!r} in {c.text!r}; "
                                      f"skipped")
             return []
+        if action is None and c.verb:
+            match = embed.nearest_action(c.verb)
+            if match is not None:
+                action = match[0]
+                self.warnings.append(f"unknown action word {c.verb!r} in {c.text!r}; read as "
+                                     f"{action!r} by similarity ({match[1]:.2f})")
         if action is None:
             self.warnings.append(f"unknown action word {c.verb!r} in {c.text!r}; "
                                  f"kept as idle")

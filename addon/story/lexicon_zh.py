@@ -56,7 +56,7 @@ PERSON_NOUNS: dict[str, tuple[str, str, float | None]] = {
     "年轻人": ("young person", "", 22.0),
     "警察": ("police officer", "", None), "医生": ("doctor", "", None),
     "护士": ("nurse", "", None), "老师": ("teacher", "", None),
-    "学生": ("student", "", 16.0), "士兵": ("soldier", "", None), "军人": ("soldier", "", None),
+    "学生": ("student", "", 16.0), "同学": ("student", "", 16.0), "士兵": ("soldier", "", None), "军人": ("soldier", "", None),
     "骑士": ("knight", "male", None), "厨师": ("chef", "", None),
     "服务员": ("waiter", "", None), "司机": ("driver", "", None), "工人": ("worker", "", None),
     "农民": ("farmer", "", None), "演员": ("actor", "", None), "歌手": ("singer", "", None),
@@ -81,7 +81,7 @@ PERSON_NOUNS: dict[str, tuple[str, str, float | None]] = {
     "王子": ("prince", "male", None), "公主": ("princess", "female", None),
     "国王": ("king", "male", None), "女王": ("queen", "female", None),
     "王后": ("queen", "female", None),
-    "人": ("person", "", None), "人们": ("people", "", None),
+    "人": ("person", "", None), "人们": ("person", "", None),
 }
 
 #: Names spelled out, with the sex they suggest ("" when they do not).
@@ -106,7 +106,7 @@ NAMES: dict[str, str] = {
 #: Names that are also everyday words (高, 白, 黄, 马, 石, 方...) are left out on purpose.
 SURNAMES = frozenset(
     "李王张刘陈杨赵吴徐孙胡郭何罗梁宋郑谢韩唐冯董萧程曹袁邓傅沈彭吕苏卢蒋蔡贾魏薛阎潘杜"
-    "戴汪姜姚谭廖邹熊郝崔邱侯邵孟尹黎贺赖龚")
+    "汪姜姚谭廖邹熊郝崔邱侯邵孟尹黎贺赖龚")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "慕容")
 #: Prefixes of familiar names: 小明, 阿强, 老王.
 NAME_PREFIXES = frozenset("小阿老")
@@ -157,7 +157,7 @@ MATERIALS: dict[str, str] = {}
 for _words, _material in (
         ("玻璃", "glass"), ("木头 木制 木质 木", "wood"), ("陶瓷 瓷", "ceramic"),
         ("金属 铁 钢 铁制 钢制", "metal"), ("塑料", "plastic"), ("石制 石", "stone"),
-        ("纸", "paper"), ("布", "fabric"), ("皮革 皮", "leather"), ("橡胶", "rubber")):
+        ("纸", "paper"), ("布", "fabric"), ("皮革", "leather"), ("橡胶", "rubber")):
     for _w in _words.split():
         MATERIALS[_w] = _material
 
@@ -196,7 +196,7 @@ WEAR_VERBS = ("戴着", "戴", "戴了", "戴上", "穿着", "穿", "穿了", "�
 PROPS: dict[str, tuple[str, str, bool]] = {}
 for _words, _cat, _mat, _generic in (
         ("椅子 椅 凳子 凳 板凳 木椅", "chair", "", False),
-        ("桌子 桌 餐桌 茶几 木桌", "table", "", False),
+        ("桌子 桌 餐桌 茶几 木桌 桌面", "table", "", False),
         ("长椅 长凳", "bench", "", False), ("沙发", "sofa", "", False),
         ("床", "bed", "", False), ("书桌 办公桌 写字台", "desk", "", False),
         ("架子 书架 货架 柜子", "shelf", "", False),
@@ -244,7 +244,8 @@ SPOTS: dict[str, str] = {
 #: Set places (Set.place).
 PLACES: dict[str, str] = {}
 for _words, _place in (
-        ("公园", "park"), ("街上 街道 马路 大街 街 路上 路边 十字路口", "street"),
+        ("公园", "park"),
+        ("街上 街道 马路 大街 街 路上 路边 十字路口 车站 公交站 停车场", "street"),
         ("厨房", "kitchen"), ("房间 屋里 屋子 房子 家里 室内", "room"),
         ("客厅", "living_room"), ("卧室", "bedroom"), ("办公室", "office"),
         ("海滩 沙滩 海边", "beach"), ("舞台 台上", "stage"), ("花园", "garden"),
@@ -269,6 +270,7 @@ LOCATIVES: dict[str, str] = {
     "跟前": "in_front_of", "面前": "in_front_of", "后": "behind", "后面": "behind",
     "后边": "behind", "背后": "behind", "身后": "behind", "附近": "near", "周围": "near",
     "那里": "at", "那儿": "at", "这里": "at", "这儿": "at", "处": "at",
+    "对面": "in_front_of", "左边": "next_to", "右边": "next_to",
 }
 
 BODY_PARTS = ("头", "脸", "手", "脚", "腿", "胳膊", "手臂", "肩膀", "肩", "背", "腰", "肚子",
@@ -277,7 +279,7 @@ BODY_PARTS = ("头", "脸", "手", "脚", "腿", "胳膊", "手臂", "肩膀", "
 #: Nouns the reader knows are neither people nor props (so they are not read as verbs).
 OTHER_NOUNS = ("狗", "小狗", "猫", "小猫", "鸟", "小鸟", "马", "水", "饭", "咖啡", "茶", "歌",
                "东西", "地方", "方向", "天空", "太阳", "月亮", "雨", "风", "雪", "声音",
-               "话", "手里", "怀里", "身上", "机器人", "时间")
+               "话", "手里", "怀里", "身上", "机器人", "时间", "面包", "走廊", "红绿灯")
 
 # --- time, manner ------------------------------------------------------------------------------
 
@@ -315,10 +317,10 @@ HEIGHTS: dict[str, float] = {
 }
 
 SNEAK_WORDS = ("悄悄地", "悄悄", "偷偷地", "偷偷", "蹑手蹑脚地", "轻手轻脚地")
-TOGETHER_WORDS = ("一起", "一同", "一块儿", "一块", "互相", "彼此")
+TOGETHER_WORDS = ("一起", "一同", "一块儿", "互相", "彼此")
 
 LINK_AFTER = ("然后", "接着", "之后", "随后", "后来", "最后", "于是", "紧接着", "接下来",
-              "然后又", "再然后", "这时", "这时候", "此时", "就在这时", "不久", "但是", "可是",
+              "然后又", "再然后", "这时", "这时候", "此时", "就在这时", "不久", "但是", "可是", "那时", "那时候",
               "不过", "然而", "而是", "并且", "而且", "以后", "终于")
 LINK_WITH = ("同时", "与此同时", "就在同时", "同一时间", "此刻")
 WHEN_WORDS = ("的时候", "时候", "时", "之时", "的同时")
@@ -337,6 +339,8 @@ MOMENT_WORDS: dict[str, float] = {"一会儿": 3.0, "一会": 3.0, "片刻": 3.0
 CLASSIFIERS = frozenset("个只位名张把件条本辆棵朵块杯瓶盏台部双顶副群些堆支根扇座间头匹颗枚")
 #: Classifiers that say "several" without a number.
 PLURAL_CLASSIFIERS = {"群": 5, "些": 3, "堆": 3}
+#: 孩子们: a plural with no number (as the English reader reads "children").
+PLURAL_SUFFIX_COUNT = 2
 
 NUMERAL_CHARS: dict[str, int] = {
     "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -353,19 +357,19 @@ ANOTHER_WORDS = ("另一个", "另外一个", "另一只", "另一位", "另一�
 
 #: prepositions and coverbs -> role of the noun after them
 PREPOSITIONS: dict[str, str] = {
-    "把": "ba", "将": "ba", "被": "bei", "让": "bei", "给": "give",
+    "把": "ba", "将": "ba", "被": "bei", "给": "give",
     "和": "with", "跟": "with", "与": "with", "同": "with", "还有": "with", "以及": "with",
     "对": "to", "对着": "to", "向": "to", "朝": "to", "朝着": "to", "冲着": "to", "面向": "to",
     "在": "at", "正在": "at", "于": "at", "待在": "at",
     "从": "from", "自": "from", "离": "from",
-    "到": "dest", "往": "dest", "去": "dest", "进": "dest",
-    "用": "use", "拿着用": "use",
+    "到": "dest", "往": "dest",
+    "用": "use", "让": "make", "使": "make",
 }
 
 NEGATIONS = ("不", "没", "没有", "别", "未", "不要", "不会")
 BE_WORDS = ("是", "就是", "正是")
 STATURE_WORDS = ("身高", "个子", "个头")
-PUNCH_ADVERBS = ("一拳", "一脚", "一把", "一下", "一眼", "一口")
+PUNCH_ADVERBS = ("一拳", "一脚", "一眼", "一口")
 
 #: Particles and adverbs skipped where they are not part of a longer word.
 PARTICLES = tuple("的地得了着过很就也又都还再才便已正真挺太最更呢吗吧啊呀哦嘛么当") + (
@@ -375,14 +379,15 @@ PARTICLES = tuple("的地得了着过很就也又都还再才便已正真挺太�
     "不停", "不断", "高兴地", "开心地", "兴奋地", "生气地", "愤怒地", "紧张地", "小心地",
     "小心翼翼地", "认真地", "大声地", "大声", "小声地", "小声", "默默地", "静静地",
     "用力", "用力地", "使劲", "狠狠地", "猛然", "一下", "几下", "一次", "两次", "三次",
-    "好像", "似乎", "看起来", "一样", "然", "之", "个子", "高兴", "自己", "一点", "有点",
+    "好像", "似乎", "看起来", "一样", "然", "之", "高兴", "自己", "一点", "有点",
     "有些", "非常", "十分", "特别", "真的", "又一次", "再次", "连忙", "随即", "顺手",
     "白天", "今天", "那天", "有一天", "一天", "当时", "的话", "所以", "因为", "如果",
-    "一", "手里", "怀里")
+    "想", "现在", "到处", "原来", "来回", "有时", "其他", "以前", "之前", "开心地", "小心",
+    "第二天", "第一次", "谢谢", "看上去", "一样地", "们")
 
 #: Directional complements: absorbed after a verb; alone, 起来 is getting up.
 DIRECTIONAL_COMPLEMENTS = ("起来", "下来", "下去", "过去", "过来", "上去", "上来", "出去",
-                           "出来", "进去", "进来", "回去", "回来", "开来", "起身", "下了")
+                           "出来", "进去", "进来", "回去", "回来")
 
 # --- verbs ---------------------------------------------------------------------------------
 
@@ -396,7 +401,7 @@ def _add(words: str, sense: VerbSense) -> None:
 
 _add("走 走路 行走 散步 步行 漫步 迈步 踱步 走动 走来走去", _v("walk", post="dest"))
 _add("走向 走到 走进 走入 走出 走过 走去 走来 走回 走开 走近 走过去 走过来 走进来 走出去 "
-     "走上 走下 来到 回到 离开 前往 穿过 经过 靠近 接近 进入 去 来 走回来 走回去 走上前",
+     "走上 走下 来到 到达 回到 离开 前往 穿过 经过 靠近 接近 进入 去 来 走回来 走回去 走上前",
      _v("walk", post="dest"))
 _add("快步走 快走 大步走 大步流星", _v("walk", post="dest", params={"speed": "fast"}))
 _add("慢走 缓步", _v("walk", post="dest", params={"speed": "slow"}))
@@ -425,7 +430,7 @@ _add("站起来 站起 起身 站起身 起立 站了起来 站起身来", _v("s
 _add("站 站着 站在 站立 站住 停下 停住 停下来 停 停了下来 站到", _v("stand", post="dest", rel="at"))
 _add("等 等着 等待 等候", _v("idle"))
 _add("躺下 躺在 躺 躺到 躺下来 卧倒 躺了下来 躺着", _v("lie_down", post="dest", rel="on"))
-_add("爬起来 爬起 起床 爬了起来 站了起来来", _v("get_up"))
+_add("爬起来 爬起 起床 爬了起来", _v("get_up"))
 _add("挥手 招手 挥了挥手 摆手 挥挥手 招了招手 挥舞 挥手致意 招招手", _v("wave"))
 _add("指 指着 指向 指了指 用手指着 用手指向", _v("point"))
 _add("点头 点了点头 点点头", _v("nod"))
@@ -483,19 +488,19 @@ _add("滑 滑动 滑行 滑过 滑走 滑开", _v(None, "slide"))
 _add("滑到 滑向", _v(None, "slide", post="dest"))
 _add("滑落", _v("fall", "slide"))
 # known verbs with no canonical action: read as verbs so the builder can name them in a warning
-_add("笑 微笑 大笑 笑了笑 哭 哭泣 喝 吃 唱歌 唱 打开 开 关 关上 关掉 睡觉 睡 想 思考 听 写 读 "
+_add("笑 微笑 大笑 笑了笑 哭 哭泣 喝 吃 唱歌 唱 打开 开 关 关上 关掉 睡觉 睡 思考 听 写 读 "
      "开车 骑 骑车 游泳 飞 叹气 呼吸 喘气 发抖 颤抖 打哈欠 伸懒腰 伸手 弯腰 蹲下 蹲 跪下 鞠躬 "
      "眨眼 吹 敲门 敲 打扫 洗 做饭 玩 玩耍 画画 拍照 打篮球 打网球 打球 打排球 喝水 吃饭 "
      "哭了起来 笑了起来 大笑起来 拍了拍 拍 摸 抚摸 喂 闻 找 寻找 数 藏 躲 躲起来 "
-     "停顿 休息 发呆 愣住 喝了一口", _v(None))
+     "停顿 休息 发呆 愣住 喝了一口 递 递给 碰到 遇到 遇见", _v(None))
 VERBS["有"] = _v(None, have=True)
-for _w in ("放着", "摆着", "挂着", "立着", "停着", "堆着", "摆放着", "躺着一个"):
+for _w in ("放着", "摆着", "挂着", "立着", "停着", "堆着", "摆放着"):
     VERBS[_w] = _v(None, have=True)
 
 
 def _with_le(word: str) -> str | None:
     """站起来 -> 站了起来: a verb with a directional complement also reads with 了 inside."""
-    for comp in DIRECTIONAL_COMPLEMENTS[:13]:
+    for comp in DIRECTIONAL_COMPLEMENTS:
         if word.endswith(comp) and len(word) > len(comp):
             return word[:-len(comp)] + "了" + comp
     return None

@@ -96,12 +96,8 @@ def parse_story(text, language: str = "auto") -> Parsed:
         else:
             from .read_en import read_en
             clauses += read_en(text[start:end], start)
-    if story_lang == "zh":
-        from . import lexicon_zh
-        persons, gloss = lexicon_zh.PERSONS, lexicon_zh.PERSON_GLOSS
-    else:
-        persons, gloss = lexicon_en.PERSONS, {}
-    b = Builder(story_lang, persons, gloss)
+    # both readers key person nouns by their English word ("man" for 男人)
+    b = Builder(story_lang, lexicon_en.PERSONS, {})
     prev: list[str] = []
     for c in clauses:
         made = b.add_clause(c, prev)
