@@ -186,6 +186,11 @@ class Builder:
         if m is None:
             return []
         if m.kind == "pronoun":
+            if m.key in ("he", "she") and not any(p.id != "narrator" for p in self.people):
+                # a story that starts "He walks in": someone we have not met yet
+                return self.resolve(Mention("person", {"he": "man", "she": "woman"}[m.key],
+                                            m.text, m.start, m.end,
+                                            sex={"he": "male", "she": "female"}[m.key]))
             if m.key == "it" and prefer:
                 for kind, ident in reversed(self.recent):
                     pr = next((x for x in self.props if x.id == ident), None)
@@ -218,7 +223,7 @@ class Builder:
         if m.kind == "spot":
             if m.key not in self.spots:
                 ident = self._new_id(_slug(m.key) or "spot")
-                self.spots[m.key] = S.Spot(ident, m.text if self.language == "zh" else m.key)
+                self.spots[m.key] = S.Spot(ident, m.key)
             return [self.spots[m.key].id]
         return []
 

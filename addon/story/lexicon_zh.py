@@ -56,7 +56,8 @@ PERSON_NOUNS: dict[str, tuple[str, str, float | None]] = {
     "年轻人": ("young person", "", 22.0),
     "警察": ("police officer", "", None), "医生": ("doctor", "", None),
     "护士": ("nurse", "", None), "老师": ("teacher", "", None),
-    "学生": ("student", "", 16.0), "同学": ("student", "", 16.0), "士兵": ("soldier", "", None), "军人": ("soldier", "", None),
+    "学生": ("student", "", 16.0), "同学": ("student", "", 16.0),
+    "士兵": ("soldier", "", None), "军人": ("soldier", "", None),
     "骑士": ("knight", "male", None), "厨师": ("chef", "", None),
     "服务员": ("waiter", "", None), "司机": ("driver", "", None), "工人": ("worker", "", None),
     "农民": ("farmer", "", None), "演员": ("actor", "", None), "歌手": ("singer", "", None),
@@ -306,8 +307,7 @@ for _pre in ("向", "往", "朝"):
                        ("后", "back"), ("后面", "back"), ("前", "forward"),
                        ("前面", "forward"), ("上", "up"), ("下", "down")):
         DIRECTIONS[_pre + _suf] = _dir
-DIRECTIONS.update({"四周": "around", "一圈": "around", "回头": "back"})
-del DIRECTIONS["回头"]          # 回头 is a look, kept in VERBS
+DIRECTIONS.update({"四周": "around", "一圈": "around"})
 
 #: How high something starts when it falls or is dropped.
 HEIGHTS: dict[str, float] = {
@@ -320,8 +320,8 @@ SNEAK_WORDS = ("悄悄地", "悄悄", "偷偷地", "偷偷", "蹑手蹑脚地", 
 TOGETHER_WORDS = ("一起", "一同", "一块儿", "互相", "彼此")
 
 LINK_AFTER = ("然后", "接着", "之后", "随后", "后来", "最后", "于是", "紧接着", "接下来",
-              "然后又", "再然后", "这时", "这时候", "此时", "就在这时", "不久", "但是", "可是", "那时", "那时候",
-              "不过", "然而", "而是", "并且", "而且", "以后", "终于")
+              "然后又", "再然后", "这时", "这时候", "此时", "就在这时", "不久", "但是", "可是",
+              "那时", "那时候", "不过", "然而", "而是", "并且", "而且", "以后", "终于")
 LINK_WITH = ("同时", "与此同时", "就在同时", "同一时间", "此刻")
 WHEN_WORDS = ("的时候", "时候", "时", "之时", "的同时")
 WHILE_WORDS = ("一边", "一面")
@@ -486,7 +486,7 @@ _add("打碎 砸碎 砸坏 打破 砸烂 打烂 弄碎 弄坏", _v(None, "break"
                                                  obj_event="break"))
 _add("滑 滑动 滑行 滑过 滑走 滑开", _v(None, "slide"))
 _add("滑到 滑向", _v(None, "slide", post="dest"))
-_add("滑落", _v("fall", "slide"))
+_add("滑落", _v("fall", "fall"))    # slips and falls: 落 is the fall
 # known verbs with no canonical action: read as verbs so the builder can name them in a warning
 _add("笑 微笑 大笑 笑了笑 哭 哭泣 喝 吃 唱歌 唱 打开 开 关 关上 关掉 睡觉 睡 思考 听 写 读 "
      "开车 骑 骑车 游泳 飞 叹气 呼吸 喘气 发抖 颤抖 打哈欠 伸懒腰 伸手 弯腰 蹲下 蹲 跪下 鞠躬 "

@@ -184,6 +184,9 @@ def _number_at(text: str, i: int) -> tuple[int, float] | None:
     return j - i, _cn_number(text[i:j])
 
 
+#: 木椅 -> wood, 纸箱 -> paper: the material a prop word starts with.
+_PROP_MATERIAL = {w: next((lx.MATERIALS[w[:k]] for k in (2, 1)
+                           if len(w) > k and w[:k] in lx.MATERIALS), "") for w in lx.PROPS}
 _FAMILY_OF = {member: fam for fam, members in lx.PROP_FAMILIES.items() for member in members}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -471,13 +474,25 @@ class _Draft:
                 and not self.partners)
 
 
-class _Reader:
-    def __init__(self, text: str, offset: int):
-        self.text = text
-        self.offset = offset
+class ZhReader:
+    """Reads Chinese text into clauses, remembering across calls what a later sentence may
+    lean on: whether the current subject is a person or a thing (球掉到地上。弹了起来。 is a
+    bounce) and the last member of each prop family (玻璃杯 ... 杯子).  Use one reader per
+    story when the story is read sentence by sentence."""
+
+    def __init__(self):
+        self.text = ""
+        self.offset = 0
         self.clauses: list[Clause] = []
         self.last_kind = "person"                  # who the subjectless clauses are about
         self.family: dict[str, str] = {}           # generic prop word -> last category seen
+
+    def read(self, text: str, offset: int = 0) -> list[Clause]:
+        """The clauses of `text`, which starts at `offset` in the whole story."""
+        self.text, self.offset, self.clauses = text, offset, []
+        for sentence in _sentences(tokenise(text)):
+            self.sentence(sentence)
+        return self.clauses
 
     # -- mentions --
 
@@ -507,7 +522,7 @@ class _Reader:
                 count, counted = max(1, int(tok.val)), True
             elif c == QUANT:
                 count, counted = tok.val, True
-            elif c == CL:
+            elif c == CL:                                 # 一群: several; 这只: still one
                 if tok.val:
                     count = max(count, tok.val) if counted and count > 1 else tok.val
                 counted = counted or definite is None
@@ -616,9 +631,7 @@ class _Reader:
             m = self._mention("spot", head.val, t, i0, j, definite=True)
         else:
             category, material, generic = head.val
-            if not material:
-                material = next((lx.MATERIALS[head.text[:k]] for k in (2, 1)
-                                 if len(head.text) > k and head.text[:k] in lx.MATERIALS), "")
+            material = material or _PROP_MATERIAL.get(head.text, "")
             if generic and not new:
                 category = self.family.get(category, category)
             m = self._mention("prop", category, t, i0, j, material=material, **common)
@@ -658,7 +671,8 @@ class _Reader:
                     continue
             if c == WEAR:                                 # 一个男人戴着头盔: the subject wears
                 items, k, _ = _wear_items(t, i)
-                _apply_wear(self._described(d), items)
+                if items:
+                    _apply_wear(self._described(d), items)
                 k = max(k, i + 1)
                 for tok in t[i:k]:
                     d.touch(tok)
@@ -803,13 +817,15 @@ class _Reader:
         elif prep == "bei":
             d.agent, d.passive = m, True
         elif prep == "make":
-            d.subject = m
+            if _is_person(m):                            # 让孩子坐下: the child sits
+                d.subject = m
         elif prep == "with":
             if d.post and d.obj is not None and _is_thing(m):
                 d.extra_objs.append(m)
             elif d.state:
-                d.items.append(m)
-            else:
+                if m.kind != "spot":
+                    d.items.append(m)
+            elif m.kind != "spot":
                 d.partners.append(m)
         elif prep in ("to", "give"):
             if d.post and d.sense is not None and d.dest is None:
@@ -833,14 +849,20 @@ class _Reader:
         elif prep == "use":
             pass
         elif not d.post:
-            if rel is not None and not _is_person(m):
-                d.location = (rel, m)                # 桌子上有..., 桌子上的杯子
+            if (rel is not None and not _is_person(m)) or m.kind == "spot":
+                d.location = (rel or "at", m)        # 桌子上有..., 门口站着一个人
             elif d.subject is None:
                 d.subject = m
             elif d.obj is None:
                 d.obj = m
         elif d.state:
-            d.items.append(m)
+            if m.kind == "spot":
+                d.location = d.location or (rel or "at", m)
+            else:
+                d.items.append(m)
+        elif _is_person(m) and d.subject is None and d.location is not None \
+                and d.obj is None and d.dest is None:
+            d.subject = m                            # 门口站着一个人: who is there
         elif _is_person(m) and (d.obj is not None or d.dest is not None or d.dest_floor):
             d = new()                                # 他拿起杯子她笑了: a new subject
             d.subject = m
@@ -923,7 +945,7 @@ class _Reader:
             return []
         subject = d.subject
         obj = d.obj
-        if d.passive and d.agent is not None:
+        if d.passive and d.agent is not None and d.agent.kind != "spot":
             subject, obj = d.agent, subject
         # a state: 桌子上有一个杯子, 一个杯子在桌子上, 一个男人戴着帽子
         if d.state or (d.verb is None and d.unknown is None):
@@ -1051,8 +1073,7 @@ def _sentences(toks: list[Tok]):
 
 
 def read_zh(text: str, offset: int = 0) -> list[Clause]:
-    """Read a simplified-Chinese story into clauses, in story order."""
-    reader = _Reader(text, offset)
-    for sentence in _sentences(tokenise(text)):
-        reader.sentence(sentence)
-    return reader.clauses
+    """Read simplified-Chinese text into clauses, in story order; `offset` is where `text`
+    starts in the whole story (every position in the result counts from the story's start).
+    Reading a story in parts loses what one part says about the next: use one `ZhReader`."""
+    return ZhReader().read(text, offset)
