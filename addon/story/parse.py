@@ -87,12 +87,14 @@ def parse_story(text, language: str = "auto") -> Parsed:
     text = clean(text)
     story_lang = detect_language(text) if language == "auto" else language
     clauses = []
+    zh = None                 # one Chinese reader per story: it remembers the last subject
     for start, end, lang in _spans(text):
         if language != "auto":
             lang = language
         if lang == "zh":
-            from .read_zh import read_zh
-            clauses += read_zh(text[start:end], start)
+            from .read_zh import ZhReader
+            zh = zh or ZhReader()
+            clauses += zh.read(text[start:end], start)
         else:
             from .read_en import read_en
             clauses += read_en(text[start:end], start)
