@@ -24,46 +24,51 @@ from .vocabulary import ACTIONS, CHARACTER_ACTIONS
 log = logging.getLogger(__name__)
 
 #: Cosine similarity a phrase must reach with an action's description to be mapped to it.
-#: Tuned on all-MiniLM-L6-v2 (see tests/test_embed.py): synonyms outside the lexicon score
-#: about 0.45 to 0.75, nonsense words and unrelated nouns stay below about 0.35.
-DEFAULT_THRESHOLD = 0.42
+#: Tuned on all-MiniLM-L6-v2 (numbers in tests/test_embed.py's docstring): the required synonyms
+#: score 0.61 to 1.0, nonsense, nouns and Chinese text stay below 0.45, and on two sets of ~50
+#: held-out verbs no wrong action scored above 0.57.  Below this the reader falls back as if
+#: the verb were unknown, which is safer than acting out the wrong thing.
+DEFAULT_THRESHOLD = 0.58
 
-#: One short English description per canonical action, phrased the way stories say it.
+#: One short English description per canonical action.  A phrase is compared with the whole
+#: description and with each comma-separated part, and the best match counts, so list a few
+#: everyday synonyms as parts ("run, sprint, race"): MiniLM knows rare verbs poorly on their
+#: own ("smooches" is split into sm/##oo/##ches) but matches them well against a close synonym.
 ACTION_DESCRIPTIONS: dict[str, str] = {
-    "idle": "wait, stay still and rest, doing nothing",
-    "stand": "stand upright in place",
-    "walk": "walk, stroll, go somewhere on foot",
-    "run": "run fast, sprint, dash",
-    "jog": "jog at a slow easy running pace",
-    "sneak": "sneak quietly, creep on tiptoe",
+    "idle": "wait, stay still, rest, do nothing",
+    "stand": "stand upright in place, stand still",
+    "walk": "walk, stroll, wander, go somewhere on foot",
+    "run": "run, sprint, race, scurry, rush",
+    "jog": "jog at an easy running pace",
+    "sneak": "sneak quietly, creep, tiptoe, prowl",
     "jump": "jump up into the air, leap, hop",
-    "turn": "turn around, face another way",
+    "turn": "turn around to face another way",
     "look_at": "look at, watch, gaze at something",
-    "sit": "sit down on a chair or bench",
+    "sit": "sit down on a chair, bench or sofa",
     "stand_up": "stand up, get up from a seat",
-    "lie_down": "lie down, sleep in bed",
+    "lie_down": "lie down, sleep, slumber in bed",
     "get_up": "get up from the floor or out of bed",
     "wave": "wave a hand hello or goodbye",
     "point": "point a finger at something",
     "nod": "nod the head yes",
     "shake_head": "shake the head no",
     "clap": "clap hands, applaud",
-    "talk": "talk, speak, say something",
-    "pick_up": "pick up, grab an object",
-    "put_down": "put down, place an object",
+    "talk": "talk, speak, say something, shout",
+    "pick_up": "pick up, grab, take an object",
+    "put_down": "put down, set down an object",
     "carry": "carry, hold an object while moving",
-    "throw": "throw, toss an object",
+    "throw": "throw, toss, fling an object",
     "catch": "catch an object thrown in the air",
     "drop": "drop, let an object fall from the hand",
     "kick": "kick with the foot",
     "punch": "punch, hit with the fist",
     "push": "push, shove something away",
     "pull": "pull, drag something closer",
-    "hug": "hug, embrace someone in the arms",
+    "hug": "hug, embrace, hold someone in the arms",
     "handshake": "shake hands with someone",
-    "kiss": "kiss someone on the lips",
-    "dance": "dance to music",
-    "spin": "spin around, twirl in place",
+    "kiss": "kiss, smooch someone on the lips",
+    "dance": "dance, boogie to music",
+    "spin": "spin around, twirl, pirouette",
     "crawl": "crawl on hands and knees",
     "roll": "roll over on the ground",
     "cartwheel": "do a cartwheel",
@@ -76,6 +81,13 @@ ACTION_DESCRIPTIONS: dict[str, str] = {
     "topple": "topple over, tip over",
     "slide": "slide, skid along a surface",
 }
+
+
+def description_parts(description: str) -> list[str]:
+    """The texts a phrase is compared with for one action: the whole description, then each part."""
+    parts = [p.strip() for p in description.split(",")]
+    return [description] + [p for p in parts if p and p != description]
+
 
 _lock = threading.Lock()
 _model = None
