@@ -34,6 +34,14 @@ def _llm_config(prefs) -> LLMConfig:
     )
 
 
+def _has_scene(cls, context) -> bool:
+    # The story Text, its settings and the Screenplay all live on the scene.
+    if context.scene is None:
+        cls.poll_message_set("No active scene")
+        return False
+    return True
+
+
 class STORY_OT_parse(bpy.types.Operator):
     bl_idname = "story.parse"
     bl_label = "Parse Story"
@@ -49,11 +57,7 @@ class STORY_OT_parse(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        # The story settings and the result live on the scene.
-        if context.scene is None:
-            cls.poll_message_set("No active scene")
-            return False
-        return True
+        return _has_scene(cls, context)
 
     def execute(self, context):
         settings = context.scene.story_motion
@@ -120,11 +124,7 @@ class STORY_OT_open_story(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        # The story Text is chosen per scene.
-        if context.scene is None:
-            cls.poll_message_set("No active scene")
-            return False
-        return True
+        return _has_scene(cls, context)
 
     def execute(self, context):
         settings = context.scene.story_motion

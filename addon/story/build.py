@@ -30,10 +30,6 @@ NEEDS_PROXIMITY = {"sit", "lie_down", "pick_up", "push", "pull", "kick", "punch"
                    "handshake", "kiss", "put_down"}
 SEATED, LYING = {"sit"}, {"lie_down", "fall"}
 
-# Nouns in other languages that name a person, with their English ids.
-PERSON_IDS = {"I": "narrator", "我": "narrator"}
-
-
 def _slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
     return s if s and s[0].isalpha() else ""
@@ -43,14 +39,9 @@ def body_height(sex: str, age: float, word: str) -> float:
     if age >= 18:
         h = ADULT_HEIGHT[sex or "unknown"] - (0.03 if age >= 70 else 0.0)
     else:
-        h = GROWTH[-1][1]
-        for (a0, h0), (a1, h1) in zip(GROWTH, GROWTH[1:]):
-            if a0 <= age <= a1:
-                h = h0 + (h1 - h0) * (age - a0) / (a1 - a0)
-                break
-        else:
-            if age < GROWTH[0][0]:
-                h = GROWTH[0][1]
+        a = max(age, GROWTH[0][0])
+        h = next(h0 + (h1 - h0) * (a - a0) / (a1 - a0)
+                 for (a0, h0), (a1, h1) in zip(GROWTH, GROWTH[1:]) if a <= a1)
         if sex == "male" and age > 13:
             h += 0.05 * min(1.0, (age - 13) / 5)
     return round(h * (1 + (TALL if word == "tall" else SHORT if word == "short" else 0)), 2)
@@ -58,8 +49,8 @@ def body_height(sex: str, age: float, word: str) -> float:
 
 
 class _Person:
-    def __init__(self, ident: str, name: str, mention: Mention, gloss: str):
-        self.id, self.name, self.gloss = ident, name, gloss
+    def __init__(self, ident: str, name: str, mention: Mention):
+        self.id, self.name = ident, name
         self.mentions: list[Mention] = [mention]
         self.sex = mention.sex
         self.posture = "standing"
@@ -73,11 +64,9 @@ class _Person:
 
 
 class Builder:
-    def __init__(self, language: str, persons: dict[str, tuple[str, float]],
-                 person_gloss: dict[str, str]):
+    def __init__(self, language: str, persons: dict[str, tuple[str, float]]):
         self.language = language
-        self.person_nouns = persons          # noun -> (sex, typical age)
-        self.gloss = person_gloss            # noun -> English id stem
+        self.person_nouns = persons          # English person noun -> (sex, typical age)
         self.people: list[_Person] = []
         self.props: list[S.Prop] = []
         self.prop_mentions: dict[str, list[Mention]] = {}
@@ -108,8 +97,7 @@ class Builder:
                 if p.id == "narrator":
                     p.add(m)
                     return p
-            p = _Person(self._new_id("narrator"), m.text if self.language == "zh" else "I",
-                        m, "narrator")
+            p = _Person(self._new_id("narrator"), m.text if self.language == "zh" else "I", m)
             self.people.append(p)
             return p
         if m.proper:
@@ -128,7 +116,6 @@ class Builder:
         sex, _age = self.person_nouns.get(m.key, ("", 30))
         if not m.sex:
             m.sex = sex
-        gloss = self.gloss.get(m.key, m.key)
         name = m.key
         if not m.proper and self.language == "en":
             ages = {"old": m.age_years and m.age_years >= 60,
@@ -138,8 +125,8 @@ class Builder:
                     m.height_word: bool(m.height_word), m.build: bool(m.build)}
             word = next((w for w, hit in ages.items() if hit), "")
             name = f"{word} {m.key}".strip()
-        stem = _slug(name) if m.proper else _slug(gloss if self.language != "en" else name)
-        p = _Person(self._new_id(stem or _slug(gloss) or "person"), name, m, gloss)
+        # ids are ASCII: a Chinese name (小红) falls back to the English key or "person"
+        p = _Person(self._new_id(_slug(name) or _slug(m.key) or "person"), name, m)
         self.people.append(p)
         return p
 

@@ -344,7 +344,7 @@ SKIP_WORDS = {"just", "then", "again", "also", "still", "even", "really", "very"
               "immediately", "instantly", "finally", "suddenly", "quietly", "happily",
               "sadly", "slowly", "quickly", "gently", "carefully", "together", "back",
               "away", "off", "once", "twice", "almost", "nearly", "only", "soon", "now",
-              "happily", "loudly", "proudly", "excitedly", "nervously", "eagerly",
+              "loudly", "proudly", "excitedly", "nervously", "eagerly",
               "joyfully", "cheerfully", "not", "never", "always", "already", "first", "both",
               "all"}
 

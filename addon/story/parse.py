@@ -20,8 +20,6 @@ _LATIN = re.compile(r"[A-Za-z]")
 # Emoji, pictographs, symbols and control characters carry no story; drop them.
 _NOISE = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D\U000E0000-\U000E007F"
                     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ZH_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
-_EN_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+(?=\s|$)|\n|$)|[.!?;]+")
 
 # Props that say where a story probably happens when it does not say.
 PLACE_HINTS = {
@@ -99,7 +97,7 @@ def parse_story(text, language: str = "auto") -> Parsed:
             from .read_en import read_en
             clauses += read_en(text[start:end], start)
     # both readers key person nouns by their English word ("man" for 男人)
-    b = Builder(story_lang, lexicon_en.PERSONS, {})
+    b = Builder(story_lang, lexicon_en.PERSONS)
     prev: list[str] = []
     for c in clauses:
         made = b.add_clause(c, prev)

@@ -185,8 +185,6 @@ class _Sentence:
         if head is None:
             return None
         kind, key, width, plural = head
-        if start == j and kind == "person" and not t[j].text[0].isupper() and not plural:
-            pass                          # bare noun: "kids play", allowed
         j += width
         m.kind, m.key = kind, key
         m.count = max(count, 2 if plural and count == 1 else count)
@@ -287,8 +285,6 @@ class _Sentence:
                 m.material = L.MATERIALS[w]
             elif w in L.COLOURS and L.COLOURS[w]:
                 m.colour = L.COLOURS[w]
-            elif w in ("small", "tiny", "little") and m.kind == "prop":
-                m.size_m = None
         if m.kind == "prop" and m.key == "glass" and not m.material:
             m.material = "glass"
 
