@@ -22,7 +22,7 @@ from .story.understand import StoryError, understand
 log = logging.getLogger("story_motion")
 
 FPS = 24
-STAGES = ("parse",)          # the stages `build` can run so far, in order
+STAGES = ("parse", "cast")   # the stages `build` can run so far, in order
 
 
 class CLIError(Exception):
@@ -36,6 +36,17 @@ class UsageError(CLIError):
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
+
+
+def _seed(text: str) -> int:
+    """A seed Blender can store (its integer properties are 32-bit)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value < 2 ** 31:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0 to {2 ** 31 - 1}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("build", help="story or Screenplay JSON to a .blend file")
     sp.add_argument("story", help="story text file or screenplay .json")
     sp.add_argument("-o", "--output", required=True, help="the .blend file to write")
-    sp.add_argument("--seed", type=int, default=0, help="seed for every random choice")
+    sp.add_argument("--seed", type=_seed, default=0,
+                    help="seed for every random choice (0 to 2147483647)")
     sp.add_argument("--stages", default=",".join(STAGES),
                     help=f"comma-separated stages to run, of: {', '.join(STAGES)}")
     story_options(sp)
@@ -168,11 +180,20 @@ def cmd_build(args) -> dict:
         scene.render.fps, scene.render.fps_base = FPS, 1.0
         scene.frame_start, scene.frame_end = 1, 1 + max(1, math.ceil(end_s * FPS))
         scene["story_seed"] = args.seed
+        cast = None
+        if "cast" in stages:
+            from .blender import cast_stage
+            cast = cast_stage.run_cast(bpy.data, scene, bpy.context.view_layer, sp, args.seed)
+            for warning in cast.warnings:
+                log.warning("cast: %s", warning)
         out.parent.mkdir(parents=True, exist_ok=True)
         bpy.ops.wm.save_as_mainfile(filepath=str(out.resolve()), check_existing=False)
         info = screenplay_store.inspect_scene(bpy.data, scene)
     log.info("wrote %s", out)
-    return {"output": str(out.resolve()), "stages": stages, "seed": args.seed, **info}
+    result = {"output": str(out.resolve()), "stages": stages, "seed": args.seed, **info}
+    if cast is not None:
+        result["cast"] = cast.to_dict()
+    return result
 
 
 def cmd_inspect(args) -> dict:
@@ -187,8 +208,10 @@ def cmd_inspect(args) -> dict:
         except RuntimeError as exc:
             reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
             raise CLIError(f"cannot open {path}: {reason}")
+        from .blender import cast_stage
         scene = bpy.context.scene
         info = screenplay_store.inspect_scene(bpy.data, scene)
+        info.update(cast_stage.inspect_cast(bpy.data))
     return {"file": str(path.resolve()), "seed": scene.get("story_seed"), **info}
 
 

@@ -49,6 +49,7 @@ def test_parse_writes_a_file_and_reports_warnings_on_stderr(tmp_path):
     (["build", "bad.json", "-o", "x.blend"], 1, "bad.json: invalid screenplay:"),
     (["build", "story.txt", "-o", "x.png"], 1, "output must be a .blend file"),
     (["build", "story.txt", "-o", "x.blend", "--stages", "render"], 1, "unknown stage 'render'"),
+    (["build", "story.txt", "-o", "x.blend", "--seed", "99999999999"], 2, "outside 0 to"),
     (["inspect", "missing.blend"], 1, "blend file not found"),
     (["inspect", "story.txt"], 1, "cannot open story.txt"),
 ])
@@ -69,15 +70,28 @@ def test_build_then_inspect_round_trips_the_screenplay(tmp_path):
     code, out, err = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", blend, "--seed", 7)
     assert code == 0, err
     built = json.loads(out)
-    assert blend.is_file() and built["stages"] == ["parse"]
+    assert blend.is_file() and built["stages"] == ["parse", "cast"]
+    assert sorted(built["cast"]["characters"]) == ["anna", "ben"]
     code, out, err = run("inspect", blend)
     assert code == 0, err
     info = json.loads(out)
     assert info["seed"] == 7 and info["fps"] == 24
+    assert sorted(info["rigs"]) == ["anna", "ben"] and info["set"] == "room"
+    assert all(r["deform_bones"] == 104 for r in info["rigs"].values())
     sp = info["screenplay"]
     assert [c["id"] for c in sp["cast"]] == ["anna", "ben"]
     assert [b["action"] for b in sp["beats"]] == ["wave", "walk", "hug"]
     assert info["frame_end"] >= round(sp["duration_s"] * 24)
+
+
+def test_build_can_stop_after_parsing(tmp_path):
+    blend = tmp_path / "parsed.blend"
+    code, out, err = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", blend,
+                         "--stages", "parse")
+    assert code == 0, err
+    assert json.loads(out)["stages"] == ["parse"] and "cast" not in json.loads(out)
+    code, out, err = run("inspect", blend)
+    assert json.loads(out)["rigs"] == {}
 
 
 def test_build_accepts_a_screenplay_json(tmp_path):
