@@ -1,8 +1,8 @@
 """Operators: thin wrappers that read the scene and preferences and call the engine."""
-from . import parse, properties
+from . import cast, parse, properties
 
 # Registration order; unregister() runs it backwards.
-_modules = (properties, parse)
+_modules = (properties, parse, cast)
 
 
 def register() -> None:

@@ -51,6 +51,7 @@ class STORY_PT_main(bpy.types.Panel):
         row.scale_y = 1.4
         row.enabled = settings.story_text is not None
         row.operator("story.parse", icon='PLAY')
+        row.operator("story.cast", icon='COMMUNITY')
         if settings.story_text is None:
             layout.label(text="Choose or create a story Text", icon='INFO')
         if settings.last_status:

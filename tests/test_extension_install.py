@@ -58,7 +58,7 @@ def screenplay():
             "parser": text.get("story_parser"), "warnings": text.get("story_warnings")}
 '''
 
-EXPECTED_CLASSES = ["STORY_AddonPreferences", "STORY_OT_open_story", "STORY_OT_parse",
+EXPECTED_CLASSES = ["STORY_AddonPreferences", "STORY_OT_cast", "STORY_OT_open_story", "STORY_OT_parse",
                     "STORY_PT_main", "STORY_SceneSettings"]
 
 
@@ -96,9 +96,13 @@ before = registered()
 ret = bpy.ops.story.parse(text=STORY)
 sp = screenplay()
 scene = bpy.context.scene
+status = scene.story_motion.last_status
+cast_ret = bpy.ops.story.cast()
+cast_status = scene.story_motion.last_status
+rigs = sorted(o.name for o in bpy.data.objects if o.type == "ARMATURE")
+helmet = [o.parent_bone for o in bpy.data.objects if o.get("story_accessory") == "helmet"]
 story = bpy.data.texts["Story"].as_string()
 pointer = scene.story_motion.story_text.name if scene.story_motion.story_text else None
-status = scene.story_motion.last_status
 
 addon_utils.disable(MODULE, default_set=True)
 disabled = registered()
@@ -107,7 +111,8 @@ index = next(i for i, r in enumerate(repos) if r.module == "user_default")
 bpy.ops.extensions.package_uninstall(
     repo_directory=repos[index].directory, repo_index=index, pkg_id="story_motion")
 import os
-emit({"before": before, "ret": sorted(ret), "sp": sp, "story": story, "pointer": pointer,
+emit({"before": before, "ret": sorted(ret), "cast": [sorted(cast_ret), cast_status, rigs, helmet],
+      "sp": sp, "story": story, "pointer": pointer,
       "status": status, "disabled": disabled, "after": registered(),
       "check": list(addon_utils.check(MODULE)),
       "installed": os.path.exists(os.path.join(repos[index].directory, "story_motion"))})
@@ -123,6 +128,9 @@ emit({"before": before, "ret": sorted(ret), "sp": sp, "story": story, "pointer":
     assert "helmet" in str(sp["data"]).lower()
     assert out["story"] == STORY and out["pointer"] == "Story"
     assert out["status"].startswith("Parsed")
+    cast_ret, cast_status, rigs, helmet = out["cast"]
+    assert cast_ret == ["FINISHED"] and cast_status.startswith("Built 1 character")
+    assert len(rigs) == 1 and helmet == ["head"]    # the packaged body kit works
 
     for state in (out["disabled"], out["after"]):
         assert state["classes"] == []

@@ -1,7 +1,7 @@
 """Render a storyboard still of each sample story: the cast stage's scene, seen by Cycles.
 
-    .venv/bin/python tools/render_storyboards.py [--samples 16] [--out docs/storyboards]
-        [story.txt ...]
+    .venv/bin/python tools/render_storyboards.py [--samples 24] [--width 640]
+        [--out docs/storyboards] [story.txt ...]
 
 Each story is built (parse + cast) into a fresh scene, a camera is placed in front of the
 characters and story props so all of them are in frame, and the still is written as
@@ -38,12 +38,21 @@ def frame_camera(scene, targets, lens_mm: float = 35.0):
     distance = (width / 2) / math.tan(half_fov) * 1.25 + (high.y - low.y) / 2
     direction = Vector((0.25, -1.0, 0.18)).normalized()
     camera.location = centre + direction * distance
+    # Indoors the front wall comes out of the picture and the camera stays between the
+    # side walls, so it looks into the room.
+    walls = {o["story_id"]: o for o in scene.objects if str(o.get("story_id")).startswith("wall_")}
+    if "wall_front" in walls:
+        walls["wall_front"].hide_render = True
+    sides = [walls[k].matrix_world.translation.x for k in ("wall_left", "wall_right") if k in walls]
+    if len(sides) == 2:
+        margin = 0.3
+        camera.location.x = min(max(camera.location.x, min(sides) + margin), max(sides) - margin)
     camera.rotation_euler = (centre - camera.location).to_track_quat("-Z", "Y").to_euler()
     scene.camera = camera
     return camera
 
 
-def render_story(story: Path, out_dir: Path, samples: int) -> dict:
+def render_story(story: Path, out_dir: Path, samples: int, width: int = 640) -> dict:
     import bpy
     from story_motion.addon.blender import cast_stage
     from story_motion.addon.story.understand import understand
@@ -55,26 +64,27 @@ def render_story(story: Path, out_dir: Path, samples: int) -> dict:
     targets = [o for o in bpy.data.objects if o.get("story_stage") == "cast" and
                o.type == "MESH" and (o.name.endswith(" Body") or
                                      o.users_collection[0].name == "Story Props")]
+    scene.render.resolution_x, scene.render.resolution_y = width, width * 9 // 16
     frame_camera(scene, targets)
     scene.render.engine = "CYCLES"
     scene.cycles.device = "CPU"
     scene.cycles.samples = samples
     scene.cycles.use_denoising = True
-    scene.render.resolution_x, scene.render.resolution_y = 640, 360
     scene.render.image_settings.file_format = "PNG"
     scene.render.image_settings.color_depth = "8"
     scene.render.image_settings.compression = 100
     out = out_dir / f"{story.stem}.png"
     scene.render.filepath = str(out)
     bpy.ops.render.render(write_still=True)
-    return {"story": story.name, "still": str(out.relative_to(ROOT)),
+    return {"story": story.name, "still": str(out),
             "seconds": round(time.perf_counter() - started, 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stories", nargs="*", type=Path)
-    parser.add_argument("--samples", type=int, default=16)
+    parser.add_argument("--samples", type=int, default=24)
+    parser.add_argument("--width", type=int, default=640, help="pixels; the height is 9/16")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "storyboards")
     args = parser.parse_args()
     stories = args.stories or sorted((ROOT / "sample_scenes").glob("*.txt"))
@@ -82,7 +92,8 @@ def main() -> None:
     from story_motion.addon.cli import blender_quiet
     for story in stories:
         with blender_quiet():
-            result = render_story(story.resolve(), args.out.resolve(), args.samples)
+            result = render_story(story.resolve(), args.out.resolve(), args.samples,
+                                  args.width)
         print(json.dumps(result), flush=True)
 
 

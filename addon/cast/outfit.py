@@ -52,7 +52,7 @@ SLOT_DEFAULT = {"top": "t-shirt", "bottom": "trousers", "outer": "coat", "dress"
 HAIR_WORDS = {"hair", "beard"}
 # Plausible defaults, as sRGB hex, chosen by the seed.
 TOP_COLOURS = ("f2f2f2", "2b4c7e", "7a1f2b", "3f6e4a", "c8a24a", "555555", "a9c4e0")
-BOTTOM_COLOURS = ("2d3e5c", "3b3b3b", "8a7a5c", "4a5a6a", "1c1c1c")
+BOTTOM_COLOURS = ("2d3e5c", "3b3b3b", "4a5a6a", "1c1c1c", "3d4a2c")
 SHOE_COLOURS = ("1a1a1a", "e8e8e8", "2a2a3a", "5a1a1a")
 SKIN_TONES = ("f1d3c2", "e0b49a", "c68e6f", "9c6a4c", "6b4430", "4a2f22")
 HAIR_COLOURS = ("1c1410", "3b2616", "6a4a2a", "b08a50", "8a3a1a")
