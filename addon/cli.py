@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from . import screenplay as S
+from .cast.body_kit import BodyKitError
 from .story import llm
 from .story.understand import StoryError, understand
 
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         log.setLevel(logging.DEBUG if args.verbose else logging.INFO)
         result = COMMANDS[args.command](args)
-    except (CLIError, StoryError, S.ScreenplayError) as exc:
+    except (CLIError, StoryError, S.ScreenplayError, BodyKitError) as exc:
         print(f"story-motion: error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:

@@ -7,7 +7,7 @@ from ..addon.blender import screenplay_store
 from ..addon.blender.cast_stage import run_cast
 from ..addon.cast.body_kit import BodyKitError
 from ..addon.screenplay import ScreenplayError
-from .parse import _count, _has_scene, _one_line
+from .common import count, fail, has_scene, one_line
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class STORY_OT_cast(bpy.types.Operator):
     @classmethod
     def poll(cls, context):
         # The Screenplay is stored in the file: parse first.
-        if not _has_scene(cls, context):
+        if not has_scene(cls, context):
             return False
         if screenplay_store.SCREENPLAY_TEXT not in context.blend_data.texts:
             cls.poll_message_set("No Screenplay yet: parse the story first")
@@ -40,21 +40,20 @@ class STORY_OT_cast(bpy.types.Operator):
             report = run_cast(context.blend_data, context.scene, context.view_layer,
                               screenplay, seed=settings.seed)
         except (ScreenplayError, BodyKitError) as exc:
-            return self._fail(settings, f"Could not build the cast: {_one_line(exc)}")
+            return fail(self, settings, f"Could not build the cast: {one_line(exc)}")
+        except Exception as exc:  # Reported in one line; the trace goes to the debug log.
+            log.debug("cast failed", exc_info=True)
+            return fail(self, settings, f"Could not build the cast: {type(exc).__name__}: "
+                                        f"{one_line(exc)}")
         for warning in report.warnings:
             self.report({'WARNING'}, warning)
-        status = (f"Built {_count(len(report.characters), 'character')}, "
-                  f"{_count(len(report.props), 'prop')} and the {report.place} set")
+        status = (f"Built {count(len(report.characters), 'character')}, "
+                  f"{count(len(report.props), 'prop')} and the {report.place} set")
         if report.warnings:
-            status += f", {_count(len(report.warnings), 'warning')}"
+            status += f", {count(len(report.warnings), 'warning')}"
         settings.last_status = status
         self.report({'INFO'}, status)
         return {'FINISHED'}
-
-    def _fail(self, settings, message: str):
-        settings.last_status = message
-        self.report({'ERROR'}, message)
-        return {'CANCELLED'}
 
 
 classes = (STORY_OT_cast,)

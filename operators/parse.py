@@ -10,17 +10,9 @@ from ..addon.story.llm import LLMConfig
 from ..addon.story.parse import StoryError
 from ..addon.story.understand import understand
 from ..panels.preferences import get_preferences
+from .common import count, fail, has_scene, one_line
 
 log = logging.getLogger(__name__)
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _llm_config(prefs) -> LLMConfig:
@@ -32,14 +24,6 @@ def _llm_config(prefs) -> LLMConfig:
         api_key=prefs.llm_api_key or env.api_key,
         timeout_s=float(prefs.llm_timeout_s),
     )
-
-
-def _has_scene(cls, context) -> bool:
-    # The story Text, its settings and the Screenplay all live on the scene.
-    if context.scene is None:
-        cls.poll_message_set("No active scene")
-        return False
-    return True
 
 
 class STORY_OT_parse(bpy.types.Operator):
@@ -57,7 +41,7 @@ class STORY_OT_parse(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        return _has_scene(cls, context)
+        return has_scene(cls, context)
 
     def execute(self, context):
         settings = context.scene.story_motion
@@ -67,10 +51,10 @@ class STORY_OT_parse(bpy.types.Operator):
         elif settings.story_text is not None:
             story = settings.story_text.as_string()
         else:
-            return self._fail(settings, "No story: choose or create a story Text in the Story "
+            return fail(self, settings, "No story: choose or create a story Text in the Story "
                                         "panel, or pass text=\"...\"")
         if not story.strip():
-            return self._fail(settings, f"The story Text \"{settings.story_text.name}\" is empty")
+            return fail(self, settings, f"The story Text \"{settings.story_text.name}\" is empty")
 
         parser, llm_config, notes = "builtin", None, []
         prefs = get_preferences(context)
@@ -85,11 +69,11 @@ class STORY_OT_parse(bpy.types.Operator):
             result = understand(story, language=settings.language.lower(), parser=parser,
                                 llm_config=llm_config, online=bpy.app.online_access)
         except (StoryError, ScreenplayError) as exc:
-            return self._fail(settings, f"Could not parse the story: {_one_line(exc)}")
+            return fail(self, settings, f"Could not parse the story: {one_line(exc)}")
         except Exception as exc:  # Reported in one line; the trace goes to the debug log.
             log.debug("parse failed", exc_info=True)
-            return self._fail(settings, f"Could not parse the story: {type(exc).__name__}: "
-                                        f"{_one_line(exc)}")
+            return fail(self, settings, f"Could not parse the story: {type(exc).__name__}: "
+                                        f"{one_line(exc)}")
 
         warnings = [*notes, *result.warnings]
         screenplay_store.save_screenplay(context.blend_data, result.screenplay,
@@ -103,17 +87,12 @@ class STORY_OT_parse(bpy.types.Operator):
         sp = result.screenplay
         parser_name = {"builtin": "built-in", "llm": "LLM"}.get(result.parser, result.parser)
         status = (f"Parsed with the {parser_name} parser: {len(sp.cast)} cast, "
-                  f"{_count(len(sp.props), 'prop')}, {_count(len(sp.beats), 'beat')}")
+                  f"{count(len(sp.props), 'prop')}, {count(len(sp.beats), 'beat')}")
         if warnings:
-            status += f", {_count(len(warnings), 'warning')}"
+            status += f", {count(len(warnings), 'warning')}"
         settings.last_status = status
         self.report({'INFO'}, status)
         return {'FINISHED'}
-
-    def _fail(self, settings, message: str):
-        settings.last_status = message
-        self.report({'ERROR'}, message)
-        return {'CANCELLED'}
 
 
 class STORY_OT_open_story(bpy.types.Operator):
@@ -124,7 +103,7 @@ class STORY_OT_open_story(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        return _has_scene(cls, context)
+        return has_scene(cls, context)
 
     def execute(self, context):
         settings = context.scene.story_motion

@@ -205,12 +205,11 @@ def nearest_by_embedding(text: str, categories=PROP_CATEGORIES,
     global _embed_index
     try:
         from ..story import embed
-        if not embed.available():
+        phrase = embed.encode([text])
+        if phrase is None:
             return None
         import numpy as np
 
-        # embed.py has no public encode(): reuse its loader so the model is loaded only once.
-        model, _ = embed._load()
         with _embed_lock:
             if _embed_index is None:
                 names = [c for c in CATEGORY_DESCRIPTIONS if c in PROP_CATEGORIES]
@@ -218,9 +217,9 @@ def nearest_by_embedding(text: str, categories=PROP_CATEGORIES,
                 for name in names:
                     starts.append(len(texts))
                     texts.extend(embed.description_parts(CATEGORY_DESCRIPTIONS[name]))
-                _embed_index = (embed._encode(model, texts), starts, names)
+                _embed_index = (embed.encode(texts), starts, names)
         vectors, starts, names = _embed_index
-        scores = np.maximum.reduceat(vectors @ embed._encode(model, [text])[0], starts)
+        scores = np.maximum.reduceat(vectors @ phrase[0], starts)
         best = [(float(s), n) for s, n in zip(scores, names) if n in categories]
     except Exception as e:     # a missing or broken model must never stop the cast stage
         log.debug("embedding match for %r skipped: %s", text, e)

@@ -163,6 +163,15 @@ def _encode(model, texts: list[str]):
     return vecs / np.maximum(norms, 1e-12)
 
 
+def encode(texts: list[str]):
+    """Unit-length sentence vectors (one row per text) from the shared model, loaded once per
+    process; None when the feature is off.  Other matchers (prop words) build on this."""
+    if _broken or not available():
+        return None
+    model, _ = _load()
+    return _encode(model, texts)
+
+
 def similarities(phrase: str, candidates: Iterable[str] = CHARACTER_ACTIONS) -> dict[str, float]:
     """Cosine similarity of `phrase` with each candidate action's description, best first.
 
