@@ -61,6 +61,8 @@ for member in cast:
         "height": high[2] - low[2], "floor": low[2],
         "materials": [m.name for m in body.data.materials],
         "rig": rig.name,
+        "parts": {o.name.rsplit(" ", 1)[1]: world_bounds(o) for o in rig.children
+                  if o.name.endswith((" Hair", " Shoes", " Skirt"))},
         "objects": sorted(o.name for o in bpy.data.objects if o.get("story_id") == member.id),
     }
 out["report"] = report.to_dict()
@@ -129,6 +131,17 @@ def test_everyone_is_dressed_in_the_colours_described(built):
         assert "Story Plastic F0ECE4" in info["materials"]           # the whites of the eyes
 
 
+def test_hair_shoes_and_skirt_sit_where_they_belong(built):
+    for cid, info in built["characters"].items():
+        h, parts = info["height"], info["parts"]
+        assert parts["Hair"][0][2] > 0.8 * h and parts["Hair"][1][2] > h
+        assert parts["Shoes"][0][2] == pytest.approx(0.0, abs=1e-3)
+        assert parts["Shoes"][1][2] < 0.12 * h
+    skirt = built["characters"]["woman"]["parts"]["Skirt"]       # "a green dress"
+    assert 0.2 * 1.63 < skirt[0][2] < 0.35 * 1.63 and 0.5 * 1.63 < skirt[1][2] < 0.6 * 1.63
+    assert "Skirt" not in built["characters"]["old_man"]["parts"]
+
+
 def test_accessories_are_on_their_bones(built):
     objects = {cid: info["objects"] for cid, info in built["characters"].items()}
     assert "old man Helmet" in objects["old_man"]
@@ -146,6 +159,10 @@ def head(name):
 rest = {n: head(n) for n in ("wrist.L", "wrist.R", "foot.L", "foot.R", "lowerarm01.L",
                              "lowerleg01.R")}
 result = {"rest_drift": max(float(np.linalg.norm(head(n) - p)) for n, p in rest.items())}
+# Not only the joints: every bone keeps its rest orientation (a limb twisted 180 degrees
+# about itself would keep its joints in place).
+result["rest_twist"] = max(float(np.abs(np.array(b.matrix) - np.array(b.bone.matrix_local)).max())
+                           for r in bpy.data.objects if r.type == "ARMATURE" for b in r.pose.bones)
 def move(name, offset):
     """Put the control `offset` (armature space) away from its rest place; returns the world
     point it went to."""
@@ -169,6 +186,7 @@ result["knee_moved"] = float(np.linalg.norm(head("lowerleg01.R") - rest["lowerle
 emit(result)
 ''', tmp_path, repo_on_path=True)
     assert out["rest_drift"] < 1e-3          # switching IK on changes nothing at rest
+    assert out["rest_twist"] < 1e-3
     assert out["hand_to_target"] < 0.01
     assert out["hand_moved"] > 0.15
     assert out["hand_with_ik_off"] < 1e-3
@@ -203,3 +221,45 @@ emit({"drift": drift, "turn": turn})
 ''', tmp_path, repo_on_path=True)
     assert out["turn"] > 0.5                   # the head really turned
     assert out["drift"] < 1e-5                 # and the helmet stayed put on it
+
+
+def test_hair_and_shoes_stay_outside_the_skin_in_sample_poses(tmp_path):
+    """Arms raised, a deep squat and a head turn: every vertex of the hair and shoe shells
+    stays on the outside of the posed body."""
+    out = blender_proc.run(BUILD + '''
+from mathutils.bvhtree import BVHTree
+rig = next(o for o in bpy.data.objects if o.type == "ARMATURE" and o["story_id"] == "woman")
+for control in ("hand_ik.L", "hand_ik.R", "foot_ik.L", "foot_ik.R"):
+    rig.pose.bones[control]["ik"] = 0.0
+POSES = {
+    "arms up": {"upperarm01.L": (0, 0, 1.2), "upperarm01.R": (0, 0, -1.2),
+                "lowerarm01.L": (0.8, 0, 0), "lowerarm01.R": (0.8, 0, 0)},
+    "squat": {"upperleg01.L": (-1.4, 0, 0), "upperleg01.R": (-1.4, 0, 0),
+              "lowerleg01.L": (2.0, 0, 0), "lowerleg01.R": (2.0, 0, 0),
+              "foot.L": (-0.5, 0, 0), "foot.R": (-0.5, 0, 0)},
+    "look around": {"head": (0.3, 0.8, 0.2), "neck01": (0.2, 0.4, 0.0)},
+}
+worst = {}
+for name, pose in POSES.items():
+    for bone in rig.pose.bones:
+        bone.rotation_mode = "XYZ"
+        bone.rotation_euler = pose.get(bone.name, (0, 0, 0))
+    layer.update()
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    body = next(o for o in rig.children if o.name.endswith(" Body"))
+    tree = BVHTree.FromObject(body, depsgraph)
+    for shell in (o for o in rig.children if o.name.endswith((" Hair", " Shoes"))):
+        evaluated = shell.evaluated_get(depsgraph)
+        mesh = evaluated.to_mesh()
+        inside = 0
+        for v in mesh.vertices:
+            point = body.matrix_world.inverted() @ (shell.matrix_world @ v.co)
+            location, normal, _, distance = tree.find_nearest(point)
+            if (point - location).dot(normal) < -1e-4:
+                inside += 1
+        worst[f"{name}: {shell.name}"] = inside / len(mesh.vertices)
+        evaluated.to_mesh_clear()
+emit(worst)
+''', tmp_path, repo_on_path=True)
+    for case, share_inside in out.items():
+        assert share_inside < 0.01, case

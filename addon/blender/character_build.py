@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import bpy
 import numpy as np
 from mathutils import Matrix, Vector
+from mathutils.bvhtree import BVHTree
+from mathutils.kdtree import KDTree
 
 from ..cast.accessories import AccessorySpec
 from ..cast.body import BodyPlan
@@ -49,10 +51,12 @@ def build_character(blend_data, collection, name: str, story_id: str, body: Body
     hair = _shell(blend_data, collection, f"{name} Hair", story_id, body, kit, rig,
                   outfit.hair_faces, 0.004 + 0.004 * body.phenotype.gender,
                   outfit.zones[outfit.hair_zone], bone="head")
+    if outfit.skirt is not None:
+        _skirt(blend_data, collection, name, story_id, body, kit, rig, outfit)
     if outfit.shoe_zone is not None:
         _shell(blend_data, collection, f"{name} Shoes", story_id, body, kit, rig,
                np.flatnonzero(outfit.face_zone == outfit.shoe_zone), 0.008,
-               outfit.zones[outfit.shoe_zone], smoothing=40)
+               outfit.zones[outfit.shoe_zone], smoothing=40, sole=True)
     view_layer.update()
     worn = [_accessory(blend_data, collection, name, story_id, spec, rig)
             for spec in accessories]
@@ -132,7 +136,7 @@ def _pole_angle(rig, chain_root: str, tip: str, pole: str) -> float:
     projected = normal.cross(base.tail_local - base.head_local)
     x_axis = base.matrix_local.to_3x3().col[0]
     angle = x_axis.angle(projected)
-    return -angle if x_axis.cross(projected).dot(base.tail_local - base.head_local) < 0 \
+    return -angle if x_axis.cross(projected).dot(base.tail_local - base.head_local) > 0 \
         else angle
 
 
@@ -241,21 +245,85 @@ def _smoothed(vertices: np.ndarray, faces: np.ndarray, iterations: int) -> np.nd
     return vertices
 
 
+def _outside(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray,
+             clearance_m: float) -> np.ndarray:
+    """`points` moved out of the body where smoothing sank them into it (between toes), to
+    `clearance_m` above the nearest skin."""
+    tree = BVHTree.FromPolygons(vertices.tolist(), faces.tolist())
+    moved = points.copy()
+    for _ in range(4):          # pushed out of one toe, a point may land in the next
+        for i, point in enumerate(moved):
+            location, normal, _, _ = tree.find_nearest(Vector(point))
+            if (Vector(point) - location).dot(normal) < clearance_m * 0.5:
+                moved[i] = location + normal * clearance_m
+    return moved
+
+
 def _shell(blend_data, collection, name, story_id, body, kit, rig, faces: np.ndarray,
-           lift_m: float, zone, bone: str | None = None, smoothing: int = 0):
-    """A layer over some of the body's faces, lifted `lift_m` off the skin (never below the
-    soles), skinned like the skin under it, or riding on `bone` alone."""
+           lift_m: float, zone, bone: str | None = None, smoothing: int = 0,
+           sole: bool = False):
+    """A layer over some of the body's faces, lifted `lift_m` off the skin, skinned like the
+    skin under it or riding on `bone` alone; with `sole`, its underside is flat on the floor."""
     faces = kit.faces[faces]
     used, local = np.unique(faces, return_inverse=True)
     local = local.reshape(faces.shape)
-    offset = _vertex_normals(body.rest.vertices, kit.faces)[used] * lift_m
-    vertices = _smoothed(body.rest.vertices[used], local, smoothing) + offset
-    vertices[:, 2] = np.maximum(vertices[:, 2], 0.0)
+    normals = _vertex_normals(body.rest.vertices, kit.faces)[used]
+    vertices = _smoothed(body.rest.vertices[used], local, smoothing) + normals * lift_m
+    vertices = _outside(vertices, body.rest.vertices, kit.faces, lift_m)
+    if sole:
+        vertices[normals[:, 2] < -0.5, 2] = 0.0
+        vertices[:, 2] = np.maximum(vertices[:, 2], 0.0)
     mesh = _mesh(blend_data, name, vertices, local)
     mesh.materials.append(materials_build.material(blend_data, zone.preset, zone.rgb))
     obj = _new_object(blend_data, collection, name, mesh, story_id)
     _bind(obj, rig, {bone: (np.arange(len(used)), np.ones(len(used)))} if bone else
           _skin_groups(kit, used))
+    return obj
+
+
+LEG_BONES = ("root", "pelvis", "spine05", "upperleg", "lowerleg")
+
+
+def _skirt(blend_data, collection, name, story_id, body, kit, rig, outfit: OutfitPlan,
+           rings: int = 10, segments: int = 32):
+    """A flared tube of cloth from the hips to the knee or ankle, each vertex skinned like the
+    nearest point of the legs, so it swings with them."""
+    zone, hem = outfit.skirt
+    v, h = body.rest.vertices, body.height_m
+    dominant = kit.weight_bones[np.arange(len(v)), kit.weights.argmax(axis=1)]
+    legs = np.flatnonzero(np.isin(dominant, [i for i, b in enumerate(kit.bone_names)
+                                             if b.startswith(LEG_BONES)]))
+    joint = lambda bone: body.rest.heads[kit.bone_names.index(bone)]  # noqa: E731
+    top = joint("upperleg01.L")[2] + 0.03 * h
+    bottom = (joint("lowerleg01.L")[2] - 0.04 * h if hem == "knee"
+              else joint("foot.L")[2] + 0.05 * h)
+    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
+    points = []
+    for t in np.linspace(0.0, 1.0, rings):
+        z = top + (bottom - top) * t
+        slab = v[legs][np.abs(v[legs, 2] - z) < 0.015 * h]
+        centre = slab.mean(axis=0)
+        margin = 0.012 + 0.05 * t * (h / 1.7)
+        half = np.abs(slab[:, :2] - centre[:2]).max(axis=0) + margin
+        points.append(np.column_stack([centre[0] + half[0] * np.cos(angles),
+                                       centre[1] + half[1] * np.sin(angles),
+                                       np.full(segments, z)]))
+    ring = np.arange(segments)
+    faces = np.concatenate([np.column_stack([r * segments + ring, r * segments + (ring + 1) %
+                                             segments, (r + 1) * segments + (ring + 1) %
+                                             segments, (r + 1) * segments + ring])
+                            for r in range(rings - 1)])
+    points = np.concatenate(points)
+    mesh = _mesh(blend_data, f"{name} Skirt", points, faces[:, ::-1])
+    mesh.materials.append(materials_build.material(blend_data, outfit.zones[zone].preset,
+                                                   outfit.zones[zone].rgb))
+    obj = _new_object(blend_data, collection, f"{name} Skirt", mesh, story_id)
+    tree = KDTree(len(legs))
+    for i, index in enumerate(legs):
+        tree.insert(v[index], i)
+    tree.balance()
+    nearest = legs[[tree.find(Vector(p))[1] for p in points]]
+    _bind(obj, rig, _skin_groups(kit, nearest))
     return obj
 
 

@@ -47,6 +47,8 @@ GARMENTS = {
     **{w: (("feet",), "rubber") for w in ("sneakers", "trainers")},
     "boots": (("feet", "shin"), "leather"),
 }
+#: Garments that hang free of the legs as a skirt, and where the hem falls.
+SKIRTS = {"skirt": "knee", "dress": "knee", "gown": "ankle", "kimono": "ankle", "robe": "ankle"}
 SLOT_DEFAULT = {"top": "t-shirt", "bottom": "trousers", "outer": "coat", "dress": "dress",
                 "shoes": "shoes"}
 HAIR_WORDS = {"hair", "beard"}
@@ -80,6 +82,7 @@ class OutfitPlan:
     hair_faces: np.ndarray      # body faces the hair cap is grown from
     hair_zone: int              # slot index of the hair's material
     shoe_zone: int | None       # slot index of the shoes, which also get a shell of their own
+    skirt: tuple[int, str] | None   # (slot index, "knee" or "ankle") of a skirt's cloth
     garments: tuple[str, ...]   # what was dressed, e.g. "blue jacket", "trousers (default)"
 
 
@@ -152,7 +155,7 @@ def plan_outfit(member: CastMember, kit: BodyKit, rest: RestBody,
     zones = [Zone("Skin", "skin", linear(rng.choice(SKIN_TONES)))]
     face_zone = np.zeros(len(kit.faces), dtype=np.int32)
     garments: list[str] = []
-    shoe_zone = None
+    shoe_zone = skirt = None
     hair_word = ""
     worn: dict[str, tuple[str, str]] = {}
     for garment in member.outfit:
@@ -173,6 +176,7 @@ def plan_outfit(member: CastMember, kit: BodyKit, rest: RestBody,
         rgb = _colour(colour, rng.choice(palette.get(slot, TOP_COLOURS)))
         zones.append(Zone(item.capitalize(), preset, rgb))
         shoe_zone = len(zones) - 1 if slot == "shoes" else shoe_zone
+        skirt = (len(zones) - 1, SKIRTS[item]) if item in SKIRTS else skirt
         face_zone[np.isin(regions, [names.index(r) for r in covers])] = len(zones) - 1
         said = f"{colour} {item}".strip()
         garments.append(said if slot in worn else f"{said} (default)")
@@ -184,7 +188,7 @@ def plan_outfit(member: CastMember, kit: BodyKit, rest: RestBody,
     for name, preset, rgb, faces in _eyes(kit, vertices, rng):
         zones.append(Zone(name, preset, rgb))
         face_zone[faces] = len(zones) - 1
-    return OutfitPlan(tuple(zones), face_zone, hair_faces, hair_zone, shoe_zone,
+    return OutfitPlan(tuple(zones), face_zone, hair_faces, hair_zone, shoe_zone, skirt,
                       tuple(garments))
 
 
