@@ -38,7 +38,7 @@ LIMBS = {
 class CharacterObjects:
     armature: object
     body: object
-    hair: object
+    hair: object | None
     accessories: list
 
 
@@ -48,9 +48,11 @@ def build_character(blend_data, collection, name: str, story_id: str, body: Body
     """Build the character in `collection` at the world origin, facing -Y."""
     rig = _armature(blend_data, collection, name, story_id, body, kit, view_layer)
     mesh = _body_mesh(blend_data, collection, name, story_id, body, outfit, kit, rig)
-    hair = _shell(blend_data, collection, f"{name} Hair", story_id, body, kit, rig,
-                  outfit.hair_faces, 0.004 + 0.004 * body.phenotype.gender,
-                  outfit.zones[outfit.hair_zone], bone="head")
+    hair = None
+    if len(outfit.hair_faces):                      # "a bald man" has none
+        hair = _shell(blend_data, collection, f"{name} Hair", story_id, body, kit, rig,
+                      outfit.hair_faces, 0.004 + 0.004 * body.phenotype.gender,
+                      outfit.zones[outfit.hair_zone], bone="head")
     if outfit.skirt is not None:
         _skirt(blend_data, collection, name, story_id, body, kit, rig, outfit)
     if outfit.shoe_zone is not None:

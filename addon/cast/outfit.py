@@ -60,6 +60,13 @@ SKIN_TONES = ("f1d3c2", "e0b49a", "c68e6f", "9c6a4c", "6b4430", "4a2f22")
 HAIR_COLOURS = ("1c1410", "3b2616", "6a4a2a", "b08a50", "8a3a1a")
 GREY_HAIR = "b8b4ae"
 IRIS_COLOURS = ("3a2412", "5a3a1e", "3a5a7a", "4a6a3a")
+#: Words in a description that say what hair or skin looks like ("a bald man", "a blonde girl").
+HAIR_LOOKS = {"blonde": "d9b779", "blond": "d9b779", "redhead": "a0431e", "ginger": "a0431e",
+              "brunette": "3b2616", "grey-haired": GREY_HAIR, "gray-haired": GREY_HAIR,
+              "white-haired": "e6e2dc", "dark-haired": "1c1410", "red-haired": "a0431e"}
+SKIN_LOOKS = {"pale": SKIN_TONES[0], "fair-skinned": SKIN_TONES[0],
+              "light-skinned": SKIN_TONES[1], "tanned": SKIN_TONES[2],
+              "brown-skinned": SKIN_TONES[3], "dark-skinned": SKIN_TONES[5]}
 
 
 def linear(hex_colour: str) -> tuple[float, float, float]:
@@ -152,7 +159,9 @@ def plan_outfit(member: CastMember, kit: BodyKit, rest: RestBody,
     rng = random.Random(f"{seed}:{member.id}")
     regions = face_regions(kit, rest)
     names = region_names()
-    zones = [Zone("Skin", "skin", linear(rng.choice(SKIN_TONES)))]
+    words = set(member.description.lower().replace(",", " ").split())
+    skin = next((SKIN_LOOKS[w] for w in words if w in SKIN_LOOKS), rng.choice(SKIN_TONES))
+    zones = [Zone("Skin", "skin", linear(skin))]
     face_zone = np.zeros(len(kit.faces), dtype=np.int32)
     garments: list[str] = []
     shoe_zone = skirt = None
@@ -181,9 +190,12 @@ def plan_outfit(member: CastMember, kit: BodyKit, rest: RestBody,
         said = f"{colour} {item}".strip()
         garments.append(said if slot in worn else f"{said} (default)")
     hair_faces = _scalp(kit, vertices, regions == names.index("head"))
-    grey = member.body.age_years >= 65 and not hair_word
-    zones.append(Zone("Hair", "fabric", _colour(hair_word, GREY_HAIR if grey
-                                              else rng.choice(HAIR_COLOURS))))
+    if "bald" in words:
+        hair_faces = hair_faces[:0]
+    look = next((HAIR_LOOKS[w] for w in words if w in HAIR_LOOKS), None)
+    if look is None:
+        look = GREY_HAIR if member.body.age_years >= 65 else rng.choice(HAIR_COLOURS)
+    zones.append(Zone("Hair", "fabric", _colour(hair_word, look)))
     hair_zone = len(zones) - 1
     for name, preset, rgb, faces in _eyes(kit, vertices, rng):
         zones.append(Zone(name, preset, rgb))
