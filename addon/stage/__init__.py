@@ -1,0 +1,1 @@
+"""Staging: where everyone goes and when, from the Screenplay and the built set."""
