@@ -77,3 +77,13 @@ def rest_positions(offsets: np.ndarray = REST_OFFSETS,
     identity = np.tile(quat.IDENTITY, (1, len(JOINTS), 1))
     positions, _ = forward_kinematics(np.array([[0.0, 0.0, pelvis_height]]), identity, offsets)
     return positions[0]
+
+
+def leg_length(offsets: np.ndarray) -> float:
+    """Hip to ankle, straight down, as the offsets give it."""
+    return float(-(offsets[INDEX["left_knee"], 2] + offsets[INDEX["left_ankle"], 2]))
+
+
+def pelvis_height(offsets: np.ndarray) -> float:
+    """How high the pelvis stands above the floor at rest, for a body with these offsets."""
+    return REST_PELVIS_HEIGHT * leg_length(offsets) / leg_length(REST_OFFSETS)
