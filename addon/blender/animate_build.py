@@ -1,0 +1,93 @@
+"""Write retargeted motion into Blender: one action per beat, laid out as NLA strips.
+
+Each character gets an NLA track "Story Motion" on its armature, one strip per beat, so an
+animator can retime, mute or replace a beat by hand; `bake` joins them into a single action.
+Root motion lives on the rig's root bone (`location` in its rest frame); the armature object
+stays where the cast stage put it, so moving the object moves the whole performance.
+Keys are written in bulk with `keyframe_points.foreach_set`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..motion import quat
+from ..motion.retarget import RigRest
+from .tags import tag
+
+STAGE = "animate"
+TRACK = "Story Motion"
+
+
+def rig_rest(rig) -> RigRest:
+    """The armature's rest pose as plain data, in its own (armature) space."""
+    bones = list(rig.data.bones)
+    index = {b.name: i for i, b in enumerate(bones)}
+    matrices = np.array([np.array(b.matrix_local.to_3x3()) for b in bones])
+    return RigRest(tuple(index), tuple(index[b.parent.name] if b.parent else -1 for b in bones),
+                   np.array([tuple(b.head_local) for b in bones]),
+                   quat.from_matrix(matrices))
+
+
+def _channelbag(action, rig):
+    """The F-curve container of a new slotted action for `rig` (Blender 4.4+ and 5.x)."""
+    slot = action.slots.new(id_type="OBJECT", name=rig.name)
+    strip = action.layers.new("Layer").strips.new(type="KEYFRAME")
+    return strip.channelbag(slot, ensure=True)
+
+
+def _fcurve(channelbag, data_path: str, index: int, group: str):
+    try:
+        return channelbag.fcurves.new(data_path, index=index, group_name=group)
+    except TypeError:           # Blender 4.5: no channel groups through this call
+        return channelbag.fcurves.new(data_path, index=index)
+
+
+def _key(fcurve, frames: np.ndarray, values: np.ndarray):
+    fcurve.keyframe_points.clear()
+    fcurve.keyframe_points.add(len(frames))
+    fcurve.keyframe_points.foreach_set("co", np.column_stack([frames, values]).ravel())
+    fcurve.keyframe_points.foreach_set("interpolation", np.full(len(frames), 2))   # LINEAR
+    fcurve.update()
+
+
+def write_action(blend_data, rig, name: str, story_id: str, local: np.ndarray,
+                 root_location: np.ndarray, root_bone: str, first_frame: float = 1.0,
+                 bones: tuple[str, ...] | None = None):
+    """An action keying `local` rotations (T, B, 4) on every bone (or just `bones`) and the
+    root bone's `location` (T, 3), one key per frame from `first_frame`."""
+    action = blend_data.actions.new(name)
+    tag(action, STAGE, story_id)
+    channelbag = _channelbag(action, rig)
+    frames = first_frame + np.arange(len(local), dtype=float)
+    names = [b.name for b in rig.data.bones]
+    wanted = set(bones) if bones is not None else set(names)
+    for b, bone in enumerate(names):
+        if bone not in wanted:
+            continue
+        rig.pose.bones[bone].rotation_mode = "QUATERNION"
+        path = f'pose.bones["{bone}"].rotation_quaternion'
+        for axis in range(4):
+            _key(_fcurve(channelbag, path, axis, bone), frames, local[:, b, axis])
+    path = f'pose.bones["{root_bone}"].location'
+    for axis in range(3):
+        _key(_fcurve(channelbag, path, axis, root_bone), frames, root_location[:, axis])
+    return action
+
+
+def place_strips(rig, pieces: list[tuple[str, float, object]]):
+    """Lay `pieces` — (strip name, start frame, action) — on the rig's "Story Motion" NLA
+    track, replacing the track if it is there; the rig's own active action is left alone."""
+    animation = rig.animation_data or rig.animation_data_create()
+    old = animation.nla_tracks.get(TRACK)
+    if old is not None:
+        animation.nla_tracks.remove(old)
+    track = animation.nla_tracks.new()
+    track.name = TRACK
+    for i, (name, start, action) in enumerate(pieces):
+        strip = track.strips.new(name, int(round(start)), action)
+        if hasattr(strip, "action_slot") and action.slots:
+            strip.action_slot = action.slots[0]
+        # Before the first beat the rig holds its first pose; each beat holds until the next.
+        strip.extrapolation = "HOLD" if i == 0 else "HOLD_FORWARD"
+        strip.blend_type = "REPLACE"
+    return track
