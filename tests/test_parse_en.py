@@ -111,3 +111,15 @@ def test_every_beat_keeps_its_source_span():
     sp = parse_story(text).screenplay
     for b in sp.beats:
         assert text[b.source.start:b.source.end] == b.source.text
+
+
+@pytest.mark.parametrize("story", [
+    "A tall heavy old man, a little girl and a muscular woman stand in a room.",
+    "A tall heavy old man, a little girl, and a muscular woman wave.",
+])
+def test_a_list_of_people_keeps_everyone_and_their_descriptions(story):
+    sp = parse_story(story).screenplay
+    assert [c.id for c in sp.cast] == ["old_man", "little_girl", "muscular_woman"]
+    man = sp.cast[0].body
+    assert (man.build, man.height_m > 1.8, man.age_years > 60) == ("heavy", True, True)
+    assert sorted(b.actor for b in sp.beats) == sorted(c.id for c in sp.cast)

@@ -213,8 +213,18 @@ class _Sentence:
                 m.end = t[desc[1] - 1].end
                 m.text = self.span_text(start, desc[1])
                 j = min(n, desc[1] + 1)
+        # "a man, a girl and a woman wave": a list subject
+        if allow_post and j + 1 < n and t[j].low == "," and kind in ("person", "narrator"):
+            other = self.noun_phrase(j + 1)
+            if other and other[0].kind == "group" and self.verb_at(other[1]) is not None:
+                members = [m] + other[0].members
+                return Mention("group", "group", self.span_text(start, other[1]),
+                               t[start].start, t[other[1] - 1].end, members=members,
+                               count=len(members)), other[1]
         # "Tom and Anna", "a man and a woman": a group subject
-        if allow_post and j + 1 < n and t[j].low == "and" and kind in ("person", "narrator"):
+        k = j + 1 if j + 1 < n and t[j].low == "," and t[j + 1].low == "and" else j
+        if allow_post and k + 1 < n and t[k].low == "and" and kind in ("person", "narrator"):
+            j = k
             other = self.noun_phrase(j + 1)
             if other and other[0].kind in ("person", "narrator", "group") \
                     and self.verb_at(other[1]) is not None or (
