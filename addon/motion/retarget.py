@@ -18,7 +18,7 @@ import numpy as np
 
 from . import quat
 from .clip import Clip
-from .skeleton import INDEX, PARENTS, forward_kinematics, pelvis_height
+from .skeleton import INDEX, PARENTS, REST_OFFSETS, forward_kinematics, pelvis_height
 
 
 class RigError(ValueError):
@@ -192,6 +192,32 @@ class Retargeter:
         location = quat.rotate(quat.inverse(rig.rotations[root_bone]),
                                target - rig.heads[root_bone])
         return quat.unroll(local), location
+
+
+#: Joints whose offset runs along a limb: their direction is the T-pose's, their length the rig's.
+_LIMB_JOINTS = {f"{side}_{part}" for side in ("left", "right")
+                for part in ("knee", "ankle", "foot", "shoulder", "elbow", "wrist")}
+
+
+def rig_offsets(rig: RigRest, mapping: Mapping | None = None) -> np.ndarray:
+    """Canonical rest offsets (22, 3) with the rig's own proportions, so motion made for them
+    lands on the rig without stretching: limb segments take the T-pose directions at the rig's
+    lengths, the upright trunk keeps the rig's own vectors."""
+    mapping = mapping or find_mapping(rig.names)
+    feet = {"left_foot": mapping.bones["left_ankle"][1],
+            "right_foot": mapping.bones["right_ankle"][1]}
+    head = {j: rig.heads[rig.index(feet.get(j) or mapping.bones[j][0])] for j in INDEX}
+    offsets = np.zeros((len(INDEX), 3))
+    for joint, j in INDEX.items():
+        parent = PARENTS[j]
+        if parent < 0:
+            continue
+        vector = head[joint] - head[next(k for k, i in INDEX.items() if i == parent)]
+        if joint in _LIMB_JOINTS:
+            direction = REST_OFFSETS[j] / np.linalg.norm(REST_OFFSETS[j])
+            vector = direction * np.linalg.norm(vector)
+        offsets[j] = vector
+    return offsets
 
 
 def rig_positions(rig: RigRest, local: np.ndarray, root_location: np.ndarray,

@@ -49,8 +49,6 @@ REST_OFFSETS = np.array([
     (0.266, -0.009, 0.007),   # left_wrist
     (-0.269, -0.006, 0.006),  # right_wrist
 ])
-#: Height of the pelvis above the floor at rest for REST_OFFSETS (ankle to sole ~ 0.07 m).
-REST_PELVIS_HEIGHT = 0.94
 
 
 def forward_kinematics(root: np.ndarray, rotations: np.ndarray, offsets: np.ndarray
@@ -72,11 +70,13 @@ def forward_kinematics(root: np.ndarray, rotations: np.ndarray, offsets: np.ndar
 
 
 def rest_positions(offsets: np.ndarray = REST_OFFSETS,
-                   pelvis_height: float = REST_PELVIS_HEIGHT) -> np.ndarray:
-    """Joint positions (J, 3) at rest, the pelvis `pelvis_height` above the floor."""
+                   pelvis_height_m: float | None = None) -> np.ndarray:
+    """Joint positions (J, 3) at rest, the pelvis `pelvis_height_m` above the floor (by
+    default standing on it)."""
     identity = np.tile(quat.IDENTITY, (1, len(JOINTS), 1))
-    positions, _ = forward_kinematics(np.array([[0.0, 0.0, pelvis_height]]), identity, offsets)
-    return positions[0]
+    height = pelvis_height(offsets) if pelvis_height_m is None else pelvis_height_m
+    root = np.array([[0.0, 0.0, height]])
+    return forward_kinematics(root, identity, offsets)[0][0]
 
 
 def leg_length(offsets: np.ndarray) -> float:
@@ -84,6 +84,16 @@ def leg_length(offsets: np.ndarray) -> float:
     return float(-(offsets[INDEX["left_knee"], 2] + offsets[INDEX["left_ankle"], 2]))
 
 
+#: Height of the foot joint (the ball of the foot) above the sole.
+FOOT_JOINT_HEIGHT_M = 0.025
+
+
 def pelvis_height(offsets: np.ndarray) -> float:
-    """How high the pelvis stands above the floor at rest, for a body with these offsets."""
-    return REST_PELVIS_HEIGHT * leg_length(offsets) / leg_length(REST_OFFSETS)
+    """How high the pelvis stands above the floor at rest, for a body with these offsets:
+    down the leg to the ball of the foot, which sits FOOT_JOINT_HEIGHT_M above the sole."""
+    chain = (INDEX["left_hip"], INDEX["left_knee"], INDEX["left_ankle"], INDEX["left_foot"])
+    return float(-sum(offsets[j, 2] for j in chain) + FOOT_JOINT_HEIGHT_M)
+
+
+#: Height of the pelvis above the floor at rest for REST_OFFSETS.
+REST_PELVIS_HEIGHT = pelvis_height(REST_OFFSETS)

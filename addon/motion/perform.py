@@ -1,0 +1,190 @@
+"""One actor's whole performance: the stage plan's segments turned into one continuous clip.
+
+Each segment becomes motion from the right source — walking and running along its timed path
+(locomotion), a mocap clip from the library for kicks, punches, jumps and dances, an action
+synthesised from key poses for everything else — all in the actor's own proportions and in
+world coordinates.  The pieces are joined by inertialization so there are no pops, and the
+frame range of every beat is kept so the Blender side can cut the motion into one action per
+beat.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from . import quat
+from .actions import ACTION_BUILDERS, synthesise
+from .actions_base import ActionContext
+from .clip import Clip
+from .locomotion import GAITS, follow_path, gait_cycle, prepare_cycle
+from .poses import body_offsets
+from .skeleton import INDEX, leg_length
+from .transitions import concatenate
+
+log = logging.getLogger(__name__)
+
+#: Actions played from the mocap library, by the clip label that holds them.
+MOCAP = {"kick": "kick", "punch": "punch", "jump": "jump", "dance": "dance", "spin": "spin",
+         "cartwheel": "cartwheel", "backflip": "backflip", "roll": "roll", "crawl": "crawl"}
+BLEND_S = 0.2
+
+
+@dataclass
+class Piece:
+    """The frames [start, end) of the performance that one segment fills."""
+    name: str
+    beat: str | None
+    action: str
+    start_frame: int
+    end_frame: int
+
+
+@dataclass
+class Performance:
+    actor: str
+    clip: Clip                      # frame 0 of the clip is frame 0 of the story
+    pieces: list[Piece]
+    events: list[dict] = field(default_factory=list)    # releases, contacts, hand-offs
+    warnings: list[str] = field(default_factory=list)
+
+
+def proportioned(clip: Clip, offsets: np.ndarray) -> Clip:
+    """`clip` on a body with `offsets`: rotations kept, root travel scaled by leg length."""
+    scale = leg_length(offsets) / leg_length(clip.offsets)
+    return replace(clip, root=np.array(clip.root) * scale, offsets=np.array(offsets),
+                   rotations=np.array(clip.rotations))
+
+
+def placed(clip: Clip, x: float, y: float, facing: float) -> Clip:
+    """A library clip (starting at the origin facing -Y) moved to stand at (x, y) facing
+    `facing` (radians about Z, 0 facing -Y)."""
+    turn = quat.from_axis_angle([0.0, 0.0, 1.0], facing)
+    root = np.array(clip.root)
+    start = root[0, :2].copy()
+    root[:, :2] -= start
+    root = quat.rotate(np.broadcast_to(turn, (len(root), 4)), root)
+    root[:, 0] += x
+    root[:, 1] += y
+    rotations = np.array(clip.rotations)
+    rotations[:, 0] = quat.multiply(np.broadcast_to(turn, (len(root), 4)), rotations[:, 0])
+    return replace(clip, root=root, rotations=rotations)
+
+
+def breathing(last: Clip, frames: int, fps: float) -> Clip:
+    """The last pose of `last` held for `frames`, breathing (a slow chest rise), so a seated
+    or lying actor is never a statue."""
+    t = np.arange(frames) / fps
+    rotations = np.repeat(last.rotations[-1:], frames, axis=0)
+    chest = quat.from_axis_angle([1.0, 0.0, 0.0], np.radians(1.2) * np.sin(2 * np.pi * t / 4.0))
+    spine = INDEX["spine3"]
+    rotations[:, spine] = quat.multiply(rotations[:, spine], chest)
+    contacts = None if last.contacts is None else np.repeat(last.contacts[-1:], frames, 0)
+    return replace(last, name="breathing", root=np.repeat(last.root[-1:], frames, axis=0),
+                   rotations=rotations, contacts=contacts)
+
+
+def _fit(clip: Clip, frames: int) -> Clip:
+    """Exactly `frames` frames: trimmed, or the last pose held."""
+    if clip.frames >= frames:
+        return clip.sliced(0, frames)
+    pad = frames - clip.frames
+    contacts = None if clip.contacts is None else np.concatenate(
+        [clip.contacts, np.repeat(clip.contacts[-1:], pad, axis=0)])
+    return replace(clip, root=np.concatenate([clip.root, np.repeat(clip.root[-1:], pad, 0)]),
+                   rotations=np.concatenate([clip.rotations,
+                                             np.repeat(clip.rotations[-1:], pad, 0)]),
+                   contacts=contacts)
+
+
+class Performer:
+    """Builds performances for the actors of one stage plan."""
+
+    def __init__(self, library, fps: float, seed: int = 0):
+        self.library = library
+        self.fps = fps
+        self.seed = seed
+        self._cycles: dict[tuple, object] = {}
+
+    def _cycle(self, gait: str, offsets: np.ndarray):
+        key = (gait, round(float(leg_length(offsets)), 4))
+        if key not in self._cycles:
+            clip = gait_cycle(self.library, GAITS[gait])
+            self._cycles[key] = prepare_cycle(proportioned(clip, offsets))
+        return self._cycles[key]
+
+    def perform(self, track, others: dict | None = None,
+                offsets: np.ndarray | None = None) -> Performance:
+        """The performance of `track` (stage.plan.ActorTrack); `others` maps the other
+        actors' ids to their tracks, for two-person actions.  `offsets` are the actor's
+        proportions (retarget.rig_offsets of its rig); default proportions scaled to its
+        height otherwise."""
+        offsets = body_offsets(track.height_m) if offsets is None else offsets
+        clips, pieces, events, warnings = [], [], [], []
+        for k, segment in enumerate(track.segments):
+            last = k == len(track.segments) - 1
+            frames = segment.end_frame - segment.start_frame + (1 if last else 0)
+            if frames <= 0:
+                continue
+            if segment.kind == "idle" and segment.posture != "stand" and clips:
+                clip, event = breathing(clips[-1], frames, self.fps), {}
+            else:
+                clip, event = self._segment(track, segment, offsets, others or {}, warnings)
+            clips.append(_fit(clip.resampled(self.fps), frames))
+            pieces.append(Piece(segment.beat or f"{segment.action} (staged)", segment.beat,
+                                segment.action, segment.start_frame,
+                                segment.start_frame + frames))
+            if event:
+                events.append({"actor": track.id, "beat": segment.beat,
+                               "start_frame": segment.start_frame, **event})
+        joined = concatenate(clips, BLEND_S, align=False, fps=self.fps, name=track.id)
+        return Performance(track.id, joined, pieces, events, warnings)
+
+    def _context(self, track, segment, offsets, others) -> ActionContext:
+        x, y, facing = segment.start_pose
+        other = others.get(segment.partner) if segment.partner else None
+        other_position = other_height = None
+        if other is not None:
+            px, py, _ = next((s.pose for s in other.segments if s.beat == segment.beat),
+                             other.start_pose)
+            other_position, other_height = (px, py), other.height_m
+        target = segment.aim_point or segment.target_point
+        return ActionContext(position=(x, y), facing=facing, height_m=track.height_m,
+                             target=target, other_position=other_position,
+                             other_height_m=other_height, params=dict(segment.params),
+                             seed=self.seed, rest_offsets=offsets)
+
+    def _segment(self, track, segment, offsets, others, warnings) -> tuple[Clip, dict]:
+        duration = max(segment.duration_s, 1.0 / self.fps)
+        if segment.kind == "locomotion" and segment.path is not None and len(segment.path) > 1:
+            gait = segment.gait if segment.gait in GAITS else "walk"
+            clip = follow_path(segment.path[:, 0], segment.path[:, 1:3],
+                               self._cycle(gait, offsets), self.fps, gait=GAITS[gait],
+                               initial_heading=float(segment.facing[0]))
+            return clip, {}
+        action = segment.action if segment.kind == "action" else "idle"
+        if action in MOCAP and self.library.by_label(MOCAP[action]):
+            x, y, facing = segment.pose
+            clip = proportioned(self.library.by_label(MOCAP[action])[0], offsets)
+            return placed(clip, x, y, facing), {}
+        if action not in ACTION_BUILDERS:
+            warnings.append(f"{track.id}: no motion for {action!r} (beat {segment.beat}); "
+                            f"idles instead")
+            action = "idle"
+        context = self._context(track, segment, offsets, others)
+        try:
+            result = synthesise(action, context, duration, self.fps)
+        except (ValueError, KeyError) as exc:
+            warnings.append(f"{track.id}: {action} could not be synthesised ({exc}); idles")
+            result = synthesise("idle", replace(context, target=None), duration, self.fps)
+        event = {}
+        if result.release is not None:
+            event = {"release_frame": int(result.release.frame),
+                     "position": [float(v) for v in result.release.position],
+                     "velocity": [float(v) for v in result.release.velocity]}
+        if result.handoff_frame is not None:
+            event["handoff_frame"] = int(result.handoff_frame)
+        if result.contact_frames:
+            event["contacts"] = {k: int(v) for k, v in result.contact_frames.items()}
+        return result.clip, event
