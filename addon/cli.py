@@ -23,7 +23,7 @@ from .story.understand import StoryError, understand
 log = logging.getLogger("story_motion")
 
 FPS = 24
-STAGES = ("parse", "cast")   # the stages `build` can run so far, in order
+STAGES = ("parse", "cast", "animate")   # the stages `build` can run so far, in order
 
 
 class CLIError(Exception):
@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     story_options(sp)
 
     sp = sub.add_parser("inspect", help="JSON summary of a .blend made by build")
+    sp.add_argument("blend", help="the .blend file")
+
+    sp = sub.add_parser("metrics", help="JSON motion quality figures of a .blend made by build")
     sp.add_argument("blend", help="the .blend file")
     return p
 
@@ -187,6 +190,16 @@ def cmd_build(args) -> dict:
             cast = cast_stage.run_cast(bpy.data, scene, bpy.context.view_layer, sp, args.seed)
             for warning in cast.warnings:
                 log.warning("cast: %s", warning)
+        animate = None
+        if "animate" in stages:
+            from .blender import animate_stage
+            from .motion.retarget import RigError
+            try:
+                animate = animate_stage.run_animate(bpy.data, scene, sp, args.seed)
+            except RigError as exc:
+                raise CLIError(str(exc))
+            for warning in animate.warnings:
+                log.warning("animate: %s", warning)
         out.parent.mkdir(parents=True, exist_ok=True)
         bpy.ops.wm.save_as_mainfile(filepath=str(out.resolve()), check_existing=False)
         info = screenplay_store.inspect_scene(bpy.data, scene)
@@ -194,6 +207,8 @@ def cmd_build(args) -> dict:
     result = {"output": str(out.resolve()), "stages": stages, "seed": args.seed, **info}
     if cast is not None:
         result["cast"] = cast.to_dict()
+    if animate is not None:
+        result["animate"] = animate.to_dict()
     return result
 
 
@@ -216,7 +231,36 @@ def cmd_inspect(args) -> dict:
     return {"file": str(path.resolve()), "seed": scene.get("story_seed"), **info}
 
 
-COMMANDS = {"parse": cmd_parse, "build": cmd_build, "inspect": cmd_inspect}
+def cmd_metrics(args) -> dict:
+    path = Path(args.blend)
+    if not path.is_file():
+        raise CLIError(f"blend file not found: {path}")
+    with blender_quiet(args.verbose):
+        import bpy
+        from .blender import animate_stage
+        from .motion.metrics import motion_report
+        try:
+            bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
+        except RuntimeError as exc:
+            reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
+            raise CLIError(f"cannot open {path}: {reason}")
+        scene = bpy.context.scene
+        fps = scene.render.fps / scene.render.fps_base
+        frames = range(scene.frame_start, scene.frame_end + 1)
+        characters, nan = {}, 0
+        sampled = animate_stage.sample_positions(scene, animate_stage.rigs_by_id(bpy.data),
+                                                 frames)
+        for cid, positions in sorted(sampled.items()):
+            report = motion_report(positions, fps)
+            nan += report["nan"]
+            characters[cid] = {k: round(v, 5) if isinstance(v, float) else v
+                               for k, v in report.items()}
+    return {"file": str(path.resolve()), "fps": fps, "frames": len(frames),
+            "characters": characters, "props": {}, "nan": nan}
+
+
+COMMANDS = {"parse": cmd_parse, "build": cmd_build, "inspect": cmd_inspect,
+            "metrics": cmd_metrics}
 
 
 def main(argv: list[str] | None = None) -> int:

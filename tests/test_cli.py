@@ -70,7 +70,7 @@ def test_build_then_inspect_round_trips_the_screenplay(tmp_path):
     code, out, err = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", blend, "--seed", 7)
     assert code == 0, err
     built = json.loads(out)
-    assert blend.is_file() and built["stages"] == ["parse", "cast"]
+    assert blend.is_file() and built["stages"] == ["parse", "cast", "animate"]
     assert sorted(built["cast"]["characters"]) == ["anna", "ben"]
     code, out, err = run("inspect", blend)
     assert code == 0, err
@@ -81,7 +81,8 @@ def test_build_then_inspect_round_trips_the_screenplay(tmp_path):
     sp = info["screenplay"]
     assert [c["id"] for c in sp["cast"]] == ["anna", "ben"]
     assert [b["action"] for b in sp["beats"]] == ["wave", "walk", "hug"]
-    assert info["frame_end"] >= round(sp["duration_s"] * 24)
+    # The animate stage sets the frame range to the staged story's length.
+    assert info["frame_end"] == 1 + built["animate"]["frames"]
 
 
 def test_build_can_stop_after_parsing(tmp_path):

@@ -18,6 +18,7 @@ from . import quat
 from .actions import ACTION_BUILDERS, synthesise
 from .actions_base import ActionContext
 from .clip import Clip
+from .footlock import foot_lock
 from .locomotion import GAITS, follow_path, gait_cycle, prepare_cycle
 from .poses import body_offsets
 from .skeleton import INDEX, leg_length
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 #: Actions played from the mocap library, by the clip label that holds them.
 MOCAP = {"kick": "kick", "punch": "punch", "jump": "jump", "dance": "dance", "spin": "spin",
          "cartwheel": "cartwheel", "backflip": "backflip", "roll": "roll", "crawl": "crawl"}
+#: Mocap that keeps a foot on the ground, so planted feet are pinned (not for acrobatics,
+#: where pinning the feet fights the flight).
+GROUNDED = {"kick", "punch", "dance", "spin"}
 BLEND_S = 0.2
 
 
@@ -167,7 +171,8 @@ class Performer:
         if action in MOCAP and self.library.by_label(MOCAP[action]):
             x, y, facing = segment.pose
             clip = proportioned(self.library.by_label(MOCAP[action])[0], offsets)
-            return placed(clip, x, y, facing), {}
+            clip = placed(clip, x, y, facing)
+            return (foot_lock(clip) if action in GROUNDED else clip), {}
         if action not in ACTION_BUILDERS:
             warnings.append(f"{track.id}: no motion for {action!r} (beat {segment.beat}); "
                             f"idles instead")

@@ -1,0 +1,143 @@
+"""The stage and animate stages in Blender: plan the action, perform it, key it on the rigs.
+
+Staging starts from where the characters stand now (a user may have moved them after the cast
+stage) and the set the cast stage planned.  The plan is kept in the Text "StagePlan.json" and
+the moments later stages need (releases, contacts, hand-offs to physics) in "MotionEvents.json".
+Each character's motion goes on its rig as one action per beat on the NLA track
+"Story Motion"; the IK controls are switched to FK (`ik` = 0) because the keys drive the bones.
+Re-running replaces the actions, track and Texts this stage made and nothing else.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..cast.placement import Pose
+from ..cast.props import plan_prop
+from ..cast.sets import plan_set
+from ..motion import quat
+from ..motion.library import load_library
+from ..motion.perform import Performer
+from ..motion.retarget import Retargeter, RigError, rig_offsets
+from ..screenplay import Screenplay
+from ..stage.plan import plan_stage
+from . import cleanup
+from .animate_build import TRACK, place_strips, rig_rest, write_action
+from .tags import tag
+
+log = logging.getLogger(__name__)
+
+STAGE = "animate"
+PLAN_TEXT = "StagePlan.json"
+EVENTS_TEXT = "MotionEvents.json"
+IK_CONTROLS = ("hand_ik.L", "hand_ik.R", "foot_ik.L", "foot_ik.R")
+
+
+@dataclass
+class AnimateReport:
+    frames: int
+    characters: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"frames": self.frames, "characters": self.characters,
+                "warnings": self.warnings}
+
+
+def rigs_by_id(blend_data) -> dict:
+    return {o["story_id"]: o for o in blend_data.objects
+            if o.type == "ARMATURE" and o.get("story_stage") == "cast"}
+
+
+def _text(blend_data, name: str, content: str, story_id: str):
+    text = blend_data.texts.new(name)
+    text.from_string(content)
+    return tag(text, STAGE, story_id)
+
+
+def _to_rig_space(clip, rig):
+    """The performance (world coordinates) in the rig object's own space."""
+    matrix = np.array(rig.matrix_world)
+    inverse = np.linalg.inv(matrix)
+    turn = quat.from_matrix(matrix[:3, :3] / np.linalg.norm(matrix[:3, 0]))
+    root = clip.root @ inverse[:3, :3].T + inverse[:3, 3]
+    rotations = np.array(clip.rotations)
+    rotations[:, 0] = quat.multiply(quat.inverse(turn), rotations[:, 0])
+    return type(clip)(clip.name, clip.fps, root, rotations, clip.offsets, clip.labels,
+                      clip.contacts, clip.source)
+
+
+def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0) -> AnimateReport:
+    """Stage `screenplay` on the cast stage's set and key every character's performance."""
+    for text in [t for t in blend_data.texts if t.get("story_stage") == STAGE]:
+        blend_data.texts.remove(text)
+    for rig in rigs_by_id(blend_data).values():
+        if rig.animation_data and rig.animation_data.nla_tracks.get(TRACK):
+            rig.animation_data.nla_tracks.remove(rig.animation_data.nla_tracks[TRACK])
+    cleanup.remove_stage(blend_data, STAGE)
+    rigs = rigs_by_id(blend_data)
+    missing = [m.id for m in screenplay.cast if m.id not in rigs]
+    if missing:
+        raise RigError(f"no rig for {', '.join(missing)}: run the cast stage first")
+    fps = scene.render.fps / scene.render.fps_base
+    set_plan = plan_set(screenplay, {p.id: plan_prop(p, seed) for p in screenplay.props}, seed)
+    marks = {cid: Pose(rig.location.x, rig.location.y, 0.0, rig.rotation_euler.z)
+             for cid, rig in rigs.items()}
+    heights = {cid: float(rig.get("story_height_m", 1.7)) for cid, rig in rigs.items()}
+    stage = plan_stage(screenplay, set_plan, {c.id: marks[c.id] for c in screenplay.cast},
+                       {c.id: heights[c.id] for c in screenplay.cast}, fps=fps)
+    _text(blend_data, PLAN_TEXT, json.dumps(stage.to_dict()), "stageplan")
+    performer = Performer(load_library(), fps, seed)
+    report = AnimateReport(int(stage.frames), warnings=list(stage.warnings))
+    events = []
+    for cid, track in stage.actors.items():
+        rig = rigs[cid]
+        rest = rig_rest(rig)
+        performance = performer.perform(track, stage.actors, rig_offsets(rest))
+        report.warnings += performance.warnings
+        events += performance.events
+        for control in IK_CONTROLS:
+            if control in rig.pose.bones:
+                rig.pose.bones[control]["ik"] = 0.0
+        target = Retargeter.for_rig(rest, performance.clip.offsets)
+        local, location = target.pose(_to_rig_space(performance.clip, rig))
+        root = target.mapping.bones["pelvis"][0]
+        strips = []
+        for piece in performance.pieces:
+            a, b = piece.start_frame, piece.end_frame
+            action = write_action(blend_data, rig, f"{rig.name} {piece.name}", cid,
+                                  local[a:b], location[a:b], root)
+            action["story_beat"] = piece.beat or ""
+            strips.append((piece.name, scene.frame_start + a, action))
+        place_strips(rig, strips)
+        report.characters[cid] = {"rig": rig.name, "strips": len(strips),
+                                  "frames": performance.clip.frames}
+    _text(blend_data, EVENTS_TEXT, json.dumps(events), "events")
+    scene.frame_end = scene.frame_start + report.frames
+    return report
+
+
+def sample_positions(scene, rigs: dict, frames: range) -> dict[str, np.ndarray]:
+    """World positions (T, 22, 3) of the canonical joints on each rig at `frames`, read from
+    the evaluated pose (what renders), for the metrics."""
+    from ..motion.retarget import find_mapping
+    from ..motion.skeleton import JOINTS
+    bones = {}
+    for cid, rig in rigs.items():
+        mapping = find_mapping([b.name for b in rig.data.bones])
+        # The foot joints are the balls of the feet: the bone each ankle aims at.
+        feet = {"left_foot": mapping.bones["left_ankle"][1],
+                "right_foot": mapping.bones["right_ankle"][1]}
+        bones[cid] = [feet.get(j) or mapping.bones[j][0] for j in JOINTS]
+    out = {cid: np.zeros((len(frames), len(JOINTS), 3)) for cid in rigs}
+    for k, frame in enumerate(frames):
+        scene.frame_set(frame)
+        for cid, rig in rigs.items():
+            matrix = np.array(rig.matrix_world)
+            heads = np.array([tuple(rig.pose.bones[b].head) for b in bones[cid]])
+            out[cid][k] = heads @ matrix[:3, :3].T + matrix[:3, 3]
+    return out
+

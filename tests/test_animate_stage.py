@@ -1,0 +1,102 @@
+"""The stage and animate stages in Blender: every character acts its beats on NLA strips."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import blender_proc
+from conftest import ROOT
+
+SCRIPT = '''
+import bpy
+import numpy as np
+from pathlib import Path
+from addon.blender.animate_stage import rigs_by_id, run_animate, sample_positions
+from addon.blender.cast_stage import run_cast
+from addon.screenplay import from_json
+
+bpy.ops.wm.read_homefile(use_empty=True)
+scene, layer = bpy.context.scene, bpy.context.view_layer
+scene.render.fps = 24
+mine = bpy.data.actions.new("My Action")
+mine.use_fake_user = True
+sp = from_json(Path(sample).read_text())
+run_cast(bpy.data, scene, layer, sp, seed=1)
+report = run_animate(bpy.data, scene, sp, seed=1)
+first = sorted(a.name for a in bpy.data.actions)
+report = run_animate(bpy.data, scene, sp, seed=1)
+second = sorted(a.name for a in bpy.data.actions)
+rigs = rigs_by_id(bpy.data)
+tracks = {}
+for cid, rig in rigs.items():
+    track = rig.animation_data.nla_tracks["Story Motion"]
+    tracks[cid] = [(s.name, s.frame_start, s.frame_end) for s in track.strips]
+frames = range(scene.frame_start, scene.frame_end + 1, 6)
+positions = sample_positions(scene, rigs, frames)
+emit({"report": report.to_dict(), "first": first, "second": second, "tracks": tracks,
+      "texts": sorted(t.name for t in bpy.data.texts),
+      "frame_end": scene.frame_end, "frame_start": scene.frame_start,
+      "nan": int(sum(np.isnan(p).sum() for p in positions.values())),
+      "travel": {c: float(np.linalg.norm(p[:, 0, :2] - p[0, 0, :2], axis=1).max())
+                 for c, p in positions.items()},
+      "feet": {c: [float(p[:, [10, 11], 2].min()), float(p[:, [10, 11], 2].max())]
+               for c, p in positions.items()},
+      "closest": float(min(np.linalg.norm(positions["anna"][:, 0, :2]
+                                          - positions["ben"][:, 0, :2], axis=1)))})
+'''
+
+
+@pytest.fixture(scope="module")
+def hug(tmp_path_factory):
+    return blender_proc.run(SCRIPT, tmp_path_factory.mktemp("animate"), repo_on_path=True,
+                            sample=str(ROOT / "sample_scenes" / "hug.screenplay.json"))
+
+
+def test_each_beat_is_a_strip_and_the_strips_cover_the_story(hug):
+    for cid, strips in hug["tracks"].items():
+        assert strips, cid
+        assert strips[0][1] == hug["frame_start"]
+        for (_, _, end), (_, start, _) in zip(strips, strips[1:]):
+            assert start == pytest.approx(end, abs=1.0)        # back to back, no gaps
+        assert strips[-1][2] >= hug["frame_end"] - 1
+    names = [name for strips in hug["tracks"].values() for name, _, _ in strips]
+    assert any(name.startswith("b") for name in names)          # named after their beats
+    assert {"StagePlan.json", "MotionEvents.json"} <= set(hug["texts"])
+
+
+def test_rerunning_replaces_the_actions_and_keeps_the_users(hug):
+    assert hug["first"] == hug["second"]
+    assert "My Action" in hug["second"]
+    assert not any(name.endswith(".001") for name in hug["second"])
+
+
+def test_the_characters_move_meet_and_keep_their_feet_on_the_floor(hug):
+    assert hug["nan"] == 0
+    assert max(hug["travel"].values()) > 0.5          # somebody walks to the other
+    assert hug["closest"] < 0.6                        # and they meet for the hug
+    for low, high in hug["feet"].values():
+        assert -0.03 < low and high < 0.6
+
+
+def test_build_animates_and_metrics_reports_the_motion(tmp_path):
+    blend = tmp_path / "hug.blend"
+    cli = shutil.which("story-motion", path=str(Path(sys.executable).parent))
+    assert cli, "story-motion is not installed in this environment"
+    run = lambda *a: subprocess.run([cli, *map(str, a)], capture_output=True, text=True,  # noqa: E731
+                                    timeout=300)
+    built = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", blend)
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert json.loads(built.stdout)["stages"] == ["parse", "cast", "animate"]
+    metrics = run("metrics", blend)
+    assert metrics.returncode == 0, metrics.stderr[-2000:]
+    figures = json.loads(metrics.stdout)
+    assert figures["nan"] == 0 and figures["fps"] == 24 and figures["frames"] > 24
+    for character in figures["characters"].values():
+        assert {"foot_skating_ratio", "physics_error_m", "penetration_m",
+                "peak_jerk"} <= set(character)
+        assert character["foot_skating_ratio"] < 0.2
