@@ -23,6 +23,7 @@ demo: setup
 	$(VENV)/bin/story-motion parse sample_scenes/three_friends.txt -o out/demo.screenplay.json
 	$(VENV)/bin/story-motion build sample_scenes/three_friends.txt -o out/demo.blend --seed 1
 	$(VENV)/bin/story-motion inspect out/demo.blend
+	$(VENV)/bin/story-motion metrics out/demo.blend
 	$(PY) tools/render_storyboards.py sample_scenes/three_friends.txt --out out
 
 clean:

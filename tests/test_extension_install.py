@@ -58,7 +58,7 @@ def screenplay():
             "parser": text.get("story_parser"), "warnings": text.get("story_warnings")}
 '''
 
-EXPECTED_CLASSES = ["STORY_AddonPreferences", "STORY_OT_cast", "STORY_OT_open_story", "STORY_OT_parse",
+EXPECTED_CLASSES = ["STORY_AddonPreferences", "STORY_OT_animate", "STORY_OT_cast", "STORY_OT_open_story", "STORY_OT_parse",
                     "STORY_PT_main", "STORY_SceneSettings"]
 
 
@@ -101,6 +101,9 @@ cast_ret = bpy.ops.story.cast()
 cast_status = scene.story_motion.last_status
 rigs = sorted(o.name for o in bpy.data.objects if o.type == "ARMATURE")
 helmet = [o.parent_bone for o in bpy.data.objects if o.get("story_accessory") == "helmet"]
+animate_ret = bpy.ops.story.animate()
+strips = [len(o.animation_data.nla_tracks["Story Motion"].strips) for o in bpy.data.objects
+          if o.type == "ARMATURE"]
 story = bpy.data.texts["Story"].as_string()
 pointer = scene.story_motion.story_text.name if scene.story_motion.story_text else None
 
@@ -112,6 +115,7 @@ bpy.ops.extensions.package_uninstall(
     repo_directory=repos[index].directory, repo_index=index, pkg_id="story_motion")
 import os
 emit({"before": before, "ret": sorted(ret), "cast": [sorted(cast_ret), cast_status, rigs, helmet],
+      "animate": [sorted(animate_ret), strips],
       "sp": sp, "story": story, "pointer": pointer,
       "status": status, "disabled": disabled, "after": registered(),
       "check": list(addon_utils.check(MODULE)),
@@ -131,6 +135,8 @@ emit({"before": before, "ret": sorted(ret), "cast": [sorted(cast_ret), cast_stat
     cast_ret, cast_status, rigs, helmet = out["cast"]
     assert cast_ret == ["FINISHED"] and cast_status.startswith("Built 1 character")
     assert len(rigs) == 1 and helmet == ["head"]    # the packaged body kit works
+    animate_ret, strips = out["animate"]
+    assert animate_ret == ["FINISHED"] and strips[0] >= 1   # and the motion library
 
     for state in (out["disabled"], out["after"]):
         assert state["classes"] == []
