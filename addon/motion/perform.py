@@ -32,7 +32,16 @@ MOCAP = {"kick": "kick", "punch": "punch", "jump": "jump", "dance": "dance", "sp
 #: Mocap that keeps a foot on the ground, so planted feet are pinned (not for acrobatics,
 #: where pinning the feet fights the flight).
 GROUNDED = {"kick", "punch", "dance", "spin"}
-BLEND_S = 0.2
+BLEND_S = 0.35
+#: The joints an upper-body layer (a wave while walking) takes over.
+UPPER_BODY = ("neck", "head", "left_collar", "right_collar", "left_shoulder", "right_shoulder",
+              "left_elbow", "right_elbow", "left_wrist", "right_wrist")
+
+
+def _heading(pelvis: np.ndarray) -> float:
+    """Which way a pelvis rotation faces, as rot_z (0 facing -Y)."""
+    forward = quat.rotate(pelvis, np.array([0.0, -1.0, 0.0]))
+    return float(np.arctan2(forward[0], -forward[1]))
 
 
 @dataclass
@@ -89,6 +98,24 @@ def breathing(last: Clip, frames: int, fps: float) -> Clip:
                    rotations=rotations, contacts=contacts)
 
 
+def anchored(clip: Clip) -> Clip:
+    """`clip` ending where and facing the way it started: its net travel and turn are taken
+    out gradually over the clip, so a kick or a punch stays on the spot the stage planned and
+    the next segment starts where this one ends."""
+    t = np.linspace(0.0, 1.0, clip.frames)[:, None]
+    turn = _heading(clip.rotations[-1, 0]) - _heading(clip.rotations[0, 0])
+    turn = (turn + np.pi) % (2 * np.pi) - np.pi
+    undo = quat.from_axis_angle([0.0, 0.0, 1.0], -turn * t[:, 0])
+    root = np.array(clip.root)
+    centre = root[0].copy()
+    local = root - centre
+    local[:, :2] -= t * local[-1, :2]
+    local = quat.rotate(undo, local)
+    rotations = np.array(clip.rotations)
+    rotations[:, 0] = quat.multiply(undo, rotations[:, 0])
+    return replace(clip, root=local + centre, rotations=quat.unroll(rotations))
+
+
 def _fit(clip: Clip, frames: int) -> Clip:
     """Exactly `frames` frames: trimmed, or the last pose held."""
     if clip.frames >= frames:
@@ -143,7 +170,33 @@ class Performer:
                 events.append({"actor": track.id, "beat": segment.beat,
                                "start_frame": segment.start_frame, **event})
         joined = concatenate(clips, BLEND_S, align=False, fps=self.fps, name=track.id)
+        for layer in track.layers:
+            joined = self._layered(joined, track, layer, offsets, others or {}, warnings)
         return Performance(track.id, joined, pieces, events, warnings)
+
+    def _layered(self, base: Clip, track, layer, offsets, others, warnings) -> Clip:
+        """`base` with an upper-body action (a wave while walking) laid over its arms, neck
+        and head for the layer's frames, faded in and out."""
+        start, end = layer.start_frame, min(layer.end_frame, base.frames)
+        if end - start < 2 or layer.action not in ACTION_BUILDERS:
+            if layer.action not in ACTION_BUILDERS:
+                warnings.append(f"{track.id}: no upper-body motion for {layer.action!r}")
+            return base
+        x, y = base.root[start, :2]
+        facing = _heading(base.rotations[start, 0])
+        context = replace(self._context(track, layer, offsets, others),
+                          position=(float(x), float(y)), facing=facing)
+        upper = synthesise(layer.action, context, (end - start) / self.fps, self.fps).clip
+        frames = min(end - start, upper.frames)
+        ramp = np.clip(np.minimum(np.arange(frames) + 1, frames - np.arange(frames))
+                       / (BLEND_S * self.fps), 0.0, 1.0)
+        rotations = np.array(base.rotations)
+        for joint in UPPER_BODY:
+            j = INDEX[joint]
+            rotations[start:start + frames, j] = quat.slerp(
+                base.rotations[start:start + frames, j], upper.rotations[:frames, j],
+                np.broadcast_to(ramp, (frames,)))
+        return replace(base, rotations=quat.unroll(rotations))
 
     def _context(self, track, segment, offsets, others) -> ActionContext:
         x, y, facing = segment.start_pose
@@ -172,7 +225,7 @@ class Performer:
             x, y, facing = segment.pose
             clip = proportioned(self.library.by_label(MOCAP[action])[0], offsets)
             clip = placed(clip, x, y, facing)
-            return (foot_lock(clip) if action in GROUNDED else clip), {}
+            return (foot_lock(anchored(clip)) if action in GROUNDED else clip), {}
         if action not in ACTION_BUILDERS:
             warnings.append(f"{track.id}: no motion for {action!r} (beat {segment.beat}); "
                             f"idles instead")

@@ -1,0 +1,83 @@
+"""Performances: a stage plan's segments played as one continuous canonical clip."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from addon.cast.props import plan_prop
+from addon.cast.sets import character_marks, plan_set
+from addon.motion.library import load_library
+from addon.motion.perform import Performer
+from addon.motion.skeleton import INDEX
+from addon.screenplay import Beat, CastMember, Prop, Screenplay, Set, Spot
+from addon.stage.plan import plan_stage
+
+
+def perform(sp: Screenplay, fps: float = 24):
+    plan = plan_set(sp, {p.id: plan_prop(p, 1) for p in sp.props}, 1)
+    marks = character_marks(plan, [c.id for c in sp.cast], 1)
+    stage = plan_stage(sp, plan, marks, {c.id: c.body.height_m for c in sp.cast}, fps)
+    performer = Performer(load_library(), fps, seed=1)
+    return stage, {a: performer.perform(t, stage.actors) for a, t in stage.actors.items()}
+
+
+def test_pieces_cover_the_story_and_the_motion_is_continuous():
+    sp = Screenplay(cast=[CastMember("tom", "Tom")], props=[Prop("ball", "ball", "ball")],
+                    set=Set("outdoor", "park"),
+                    beats=[Beat("b1", "tom", "walk", target="ball", duration_s=3.0),
+                           Beat("b2", "tom", "kick", target="ball", after="b1", duration_s=1.5),
+                           Beat("b3", "tom", "celebrate", after="b2", duration_s=2.0)])
+    stage, performances = perform(sp)
+    tom = performances["tom"]
+    assert tom.clip.frames == stage.frames + 1
+    assert tom.pieces[0].start_frame == 0 and tom.pieces[-1].end_frame == stage.frames + 1
+    for a, b in zip(tom.pieces, tom.pieces[1:]):
+        assert a.end_frame == b.start_frame
+    assert [p.action for p in tom.pieces if p.beat] == ["walk", "kick", "celebrate"]
+    positions = tom.clip.positions()
+    assert np.isfinite(positions).all()
+    # No pops at the joins: the trunk moves no faster there than a brisk walk.
+    trunk = [INDEX[j] for j in ("pelvis", "spine3", "head")]
+    for piece in tom.pieces[1:]:
+        around = positions[piece.start_frame - 3:piece.start_frame + 4][:, trunk]
+        assert np.linalg.norm(np.diff(around, axis=0), axis=2).max() < 2.5 / 24
+    kick = next(p for p in tom.pieces if p.action == "kick")
+    ball = stage.actors["tom"].segments
+    assert np.linalg.norm(positions[kick.start_frame, 0, :2] -
+                          np.array(next(s for s in ball if s.action == "kick").pose[:2])) < 0.3
+
+
+def test_a_wave_while_walking_is_layered_over_the_walk():
+    sp = Screenplay(cast=[CastMember("tom", "Tom"), CastMember("anna", "Anna")],
+                    set=Set("indoor", "room", spots=[Spot("door", "door")]),
+                    beats=[Beat("b1", "tom", "walk", target="door", duration_s=4.0),
+                           Beat("b2", "tom", "wave", target="anna", with_="b1", duration_s=2.0)])
+    stage, performances = perform(sp)
+    assert [layer.action for layer in stage.actors["tom"].layers] == ["wave"]
+    positions = performances["tom"].clip.positions()
+    wave = slice(12, 36)
+    assert positions[wave, INDEX["right_wrist"], 2].max() > positions[wave, INDEX["head"], 2].min() - 0.2
+    travelled = np.linalg.norm(positions[36, 0, :2] - positions[0, 0, :2])
+    assert travelled > 0.5                               # the legs keep walking meanwhile
+
+
+def test_a_hug_brings_both_actors_together():
+    sp = Screenplay(cast=[CastMember("anna", "Anna"), CastMember("ben", "Ben")],
+                    beats=[Beat("b1", "anna", "hug", target="ben", duration_s=2.5)])
+    stage, performances = perform(sp)
+    hug = next(s for s in stage.actors["anna"].segments if s.action == "hug")
+    frame = (hug.start_frame + hug.end_frame) // 2
+    anna = performances["anna"].clip.positions()[frame]
+    ben = performances["ben"].clip.positions()[frame]
+    assert np.linalg.norm(anna[INDEX["spine3"], :2] - ben[INDEX["spine3"], :2]) < 0.45
+    assert performances["anna"].warnings == [] and performances["ben"].warnings == []
+
+
+@pytest.mark.parametrize("fps", [24, 30])
+def test_performing_is_deterministic(fps):
+    sp = Screenplay(cast=[CastMember("tom", "Tom")],
+                    beats=[Beat("b1", "tom", "wave", duration_s=1.0),
+                           Beat("b2", "tom", "sit", after="b1", duration_s=2.0)])
+    _, first = perform(sp, fps)
+    _, second = perform(sp, fps)
+    assert np.array_equal(first["tom"].clip.rotations, second["tom"].clip.rotations)
