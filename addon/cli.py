@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="seed for every random choice (0 to 2147483647)")
     sp.add_argument("--stages", default=",".join(STAGES),
                     help=f"comma-separated stages to run, of: {', '.join(STAGES)}")
+    sp.add_argument("--bake-motion", action="store_true",
+                    help="one action per character instead of one NLA strip per beat")
     story_options(sp)
 
     sp = sub.add_parser("inspect", help="JSON summary of a .blend made by build")
@@ -81,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("metrics", help="JSON motion quality figures of a .blend made by build")
     sp.add_argument("blend", help="the .blend file")
+
+    sp = sub.add_parser("bvh", help="export a character's motion as BVH")
+    sp.add_argument("blend", help="the .blend file")
+    sp.add_argument("character", help="the cast member's id or its rig's name")
+    sp.add_argument("-o", "--output", required=True, help="the .bvh file to write")
     return p
 
 
@@ -195,7 +202,8 @@ def cmd_build(args) -> dict:
             from .blender import animate_stage
             from .motion.retarget import RigError
             try:
-                animate = animate_stage.run_animate(bpy.data, scene, sp, args.seed)
+                animate = animate_stage.run_animate(bpy.data, scene, sp, args.seed,
+                                                    bake=args.bake_motion)
             except RigError as exc:
                 raise CLIError(str(exc))
             for warning in animate.warnings:
@@ -259,8 +267,40 @@ def cmd_metrics(args) -> dict:
             "characters": characters, "props": {}, "nan": nan}
 
 
+def cmd_bvh(args) -> dict:
+    path, out = Path(args.blend), Path(args.output)
+    if not path.is_file():
+        raise CLIError(f"blend file not found: {path}")
+    with blender_quiet(args.verbose):
+        import bpy
+        import addon_utils                  # Blender's own module: after bpy
+        from .blender import animate_stage
+        try:
+            bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
+        except RuntimeError as exc:
+            reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
+            raise CLIError(f"cannot open {path}: {reason}")
+        rigs = animate_stage.rigs_by_id(bpy.data)
+        rig = rigs.get(args.character) or next(
+            (r for r in rigs.values() if r.name == args.character), None)
+        if rig is None:
+            raise CLIError(f"no character {args.character!r} in {path.name}; known: "
+                           f"{', '.join(sorted(rigs)) or 'none'}")
+        addon_utils.enable("io_anim_bvh", default_set=False)
+        scene = bpy.context.scene
+        layer = bpy.context.view_layer
+        for obj in layer.objects:
+            obj.select_set(obj == rig)
+        layer.objects.active = rig
+        out.parent.mkdir(parents=True, exist_ok=True)
+        bpy.ops.export_anim.bvh(filepath=str(out.resolve()), frame_start=scene.frame_start,
+                                frame_end=scene.frame_end)
+    return {"output": str(out.resolve()), "character": rig["story_id"],
+            "frames": scene.frame_end - scene.frame_start + 1}
+
+
 COMMANDS = {"parse": cmd_parse, "build": cmd_build, "inspect": cmd_inspect,
-            "metrics": cmd_metrics}
+            "metrics": cmd_metrics, "bvh": cmd_bvh}
 
 
 def main(argv: list[str] | None = None) -> int:

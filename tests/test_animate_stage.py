@@ -83,15 +83,17 @@ def test_the_characters_move_meet_and_keep_their_feet_on_the_floor(hug):
         assert -0.03 < low and high < 0.6
 
 
-def test_build_animates_and_metrics_reports_the_motion(tmp_path):
+def test_build_bakes_reports_metrics_and_exports_bvh(tmp_path):
     blend = tmp_path / "hug.blend"
     cli = shutil.which("story-motion", path=str(Path(sys.executable).parent))
     assert cli, "story-motion is not installed in this environment"
     run = lambda *a: subprocess.run([cli, *map(str, a)], capture_output=True, text=True,  # noqa: E731
                                     timeout=300)
-    built = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", blend)
+    built = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", blend, "--bake-motion")
     assert built.returncode == 0, built.stderr[-2000:]
-    assert json.loads(built.stdout)["stages"] == ["parse", "cast", "animate"]
+    built = json.loads(built.stdout)
+    assert built["stages"] == ["parse", "cast", "animate"]
+    assert all(c["strips"] == 0 for c in built["animate"]["characters"].values())
     metrics = run("metrics", blend)
     assert metrics.returncode == 0, metrics.stderr[-2000:]
     figures = json.loads(metrics.stdout)
@@ -100,3 +102,10 @@ def test_build_animates_and_metrics_reports_the_motion(tmp_path):
         assert {"foot_skating_ratio", "physics_error_m", "penetration_m",
                 "peak_jerk"} <= set(character)
         assert character["foot_skating_ratio"] < 0.2
+    exported = run("bvh", blend, "anna", "-o", tmp_path / "anna.bvh")
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    text = (tmp_path / "anna.bvh").read_text()
+    assert text.startswith("HIERARCHY") and "upperarm01.L" in text
+    assert f"Frames: {figures['frames']}" in text
+    missing = run("bvh", blend, "nobody", "-o", tmp_path / "x.bvh")
+    assert missing.returncode == 1 and "no character 'nobody'" in missing.stderr

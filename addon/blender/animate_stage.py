@@ -70,13 +70,18 @@ def _to_rig_space(clip, rig):
                       clip.contacts, clip.source)
 
 
-def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0) -> AnimateReport:
-    """Stage `screenplay` on the cast stage's set and key every character's performance."""
+def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
+                bake: bool = False) -> AnimateReport:
+    """Stage `screenplay` on the cast stage's set and key every character's performance: one
+    action per beat on NLA strips, or with `bake` a single action per rig (its active action)."""
     for text in [t for t in blend_data.texts if t.get("story_stage") == STAGE]:
         blend_data.texts.remove(text)
     for rig in rigs_by_id(blend_data).values():
         if rig.animation_data and rig.animation_data.nla_tracks.get(TRACK):
             rig.animation_data.nla_tracks.remove(rig.animation_data.nla_tracks[TRACK])
+        action = rig.animation_data.action if rig.animation_data else None
+        if action is not None and action.get("story_stage") == STAGE:
+            rig.animation_data.action = None
     cleanup.remove_stage(blend_data, STAGE)
     rigs = rigs_by_id(blend_data)
     missing = [m.id for m in screenplay.cast if m.id not in rigs]
@@ -105,6 +110,16 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0) -> Ani
         target = Retargeter.for_rig(rest, performance.clip.offsets)
         local, location = target.pose(_to_rig_space(performance.clip, rig))
         root = target.mapping.bones["pelvis"][0]
+        if bake:
+            action = write_action(blend_data, rig, f"{rig.name} Story Motion", cid, local,
+                                  location, root, first_frame=scene.frame_start)
+            animation = rig.animation_data or rig.animation_data_create()
+            animation.action = action
+            if hasattr(animation, "action_slot") and action.slots:
+                animation.action_slot = action.slots[0]
+            report.characters[cid] = {"rig": rig.name, "strips": 0,
+                                      "frames": performance.clip.frames}
+            continue
         strips = []
         for piece in performance.pieces:
             a, b = piece.start_frame, piece.end_frame
