@@ -220,19 +220,23 @@ def cmd_build(args) -> dict:
     return result
 
 
-def cmd_inspect(args) -> dict:
-    path = Path(args.blend)
+def _open_blend(bpy, path: Path):
+    """Open `path` in Blender, or a one-line CLIError saying why not."""
     if not path.is_file():
         raise CLIError(f"blend file not found: {path}")
+    try:
+        bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
+    except RuntimeError as exc:
+        reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
+        raise CLIError(f"cannot open {path}: {reason}")
+
+
+def cmd_inspect(args) -> dict:
+    path = Path(args.blend)
     with blender_quiet(args.verbose):
         import bpy
-        from .blender import screenplay_store
-        try:
-            bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
-        except RuntimeError as exc:
-            reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
-            raise CLIError(f"cannot open {path}: {reason}")
-        from .blender import cast_stage
+        from .blender import cast_stage, screenplay_store
+        _open_blend(bpy, path)
         scene = bpy.context.scene
         info = screenplay_store.inspect_scene(bpy.data, scene)
         info.update(cast_stage.inspect_cast(bpy.data))
@@ -241,17 +245,11 @@ def cmd_inspect(args) -> dict:
 
 def cmd_metrics(args) -> dict:
     path = Path(args.blend)
-    if not path.is_file():
-        raise CLIError(f"blend file not found: {path}")
     with blender_quiet(args.verbose):
         import bpy
         from .blender import animate_stage
         from .motion.metrics import motion_report
-        try:
-            bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
-        except RuntimeError as exc:
-            reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
-            raise CLIError(f"cannot open {path}: {reason}")
+        _open_blend(bpy, path)
         scene = bpy.context.scene
         fps = scene.render.fps / scene.render.fps_base
         frames = range(scene.frame_start, scene.frame_end + 1)
@@ -269,17 +267,11 @@ def cmd_metrics(args) -> dict:
 
 def cmd_bvh(args) -> dict:
     path, out = Path(args.blend), Path(args.output)
-    if not path.is_file():
-        raise CLIError(f"blend file not found: {path}")
     with blender_quiet(args.verbose):
         import bpy
         import addon_utils                  # Blender's own module: after bpy
         from .blender import animate_stage
-        try:
-            bpy.ops.wm.open_mainfile(filepath=str(path.resolve()))
-        except RuntimeError as exc:
-            reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
-            raise CLIError(f"cannot open {path}: {reason}")
+        _open_blend(bpy, path)
         rigs = animate_stage.rigs_by_id(bpy.data)
         rig = rigs.get(args.character) or next(
             (r for r in rigs.values() if r.name == args.character), None)

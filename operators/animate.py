@@ -1,6 +1,4 @@
 """Stage the story and animate every character from the stored Screenplay."""
-import logging
-
 import bpy
 
 from ..addon.blender import screenplay_store
@@ -8,9 +6,7 @@ from ..addon.blender.animate_stage import rigs_by_id, run_animate
 from ..addon.motion.library import MotionLibraryError
 from ..addon.motion.retarget import RigError
 from ..addon.screenplay import ScreenplayError
-from .common import count, fail, has_scene, one_line
-
-log = logging.getLogger(__name__)
+from .common import count, has_scene, run_stage
 
 
 class STORY_OT_animate(bpy.types.Operator):
@@ -31,29 +27,19 @@ class STORY_OT_animate(bpy.types.Operator):
         return True
 
     def execute(self, context):
-        settings = context.scene.story_motion
-        try:
+        scene = context.scene
+        fps = scene.render.fps / scene.render.fps_base
+
+        def animate():
             screenplay = screenplay_store.load_screenplay(context.blend_data)
             if screenplay is None:
-                return fail(self, settings, "No Screenplay: parse the story first")
-            report = run_animate(context.blend_data, context.scene, screenplay,
-                                 seed=settings.seed)
-        except (ScreenplayError, RigError, MotionLibraryError) as exc:
-            return fail(self, settings, f"Could not animate: {one_line(exc)}")
-        except Exception as exc:  # Reported in one line; the trace goes to the debug log.
-            log.debug("animate failed", exc_info=True)
-            return fail(self, settings, f"Could not animate: {type(exc).__name__}: "
-                                        f"{one_line(exc)}")
-        for warning in report.warnings:
-            self.report({'WARNING'}, warning)
-        fps = context.scene.render.fps / context.scene.render.fps_base
-        status = (f"Animated {count(len(report.characters), 'character')} over "
-                  f"{report.frames / fps:.1f} s")
-        if report.warnings:
-            status += f", {count(len(report.warnings), 'warning')}"
-        settings.last_status = status
-        self.report({'INFO'}, status)
-        return {'FINISHED'}
+                raise ScreenplayError(["no Screenplay: parse the story first"])
+            return run_animate(context.blend_data, scene, screenplay,
+                               seed=scene.story_motion.seed)
+        return run_stage(self, context, "animate", animate,
+                         (ScreenplayError, RigError, MotionLibraryError),
+                         lambda r: f"Animated {count(len(r.characters), 'character')} over "
+                                   f"{r.frames / fps:.1f} s")
 
 
 classes = (STORY_OT_animate,)

@@ -1,15 +1,11 @@
 """Build the cast, props and set from the stored Screenplay."""
-import logging
-
 import bpy
 
 from ..addon.blender import screenplay_store
 from ..addon.blender.cast_stage import run_cast
 from ..addon.cast.body_kit import BodyKitError
 from ..addon.screenplay import ScreenplayError
-from .common import count, fail, has_scene, one_line
-
-log = logging.getLogger(__name__)
+from .common import count, has_scene, run_stage
 
 
 class STORY_OT_cast(bpy.types.Operator):
@@ -34,26 +30,14 @@ class STORY_OT_cast(bpy.types.Operator):
         return True
 
     def execute(self, context):
-        settings = context.scene.story_motion
-        try:
+        def cast():
             screenplay = screenplay_store.load_screenplay(context.blend_data)
-            report = run_cast(context.blend_data, context.scene, context.view_layer,
-                              screenplay, seed=settings.seed)
-        except (ScreenplayError, BodyKitError) as exc:
-            return fail(self, settings, f"Could not build the cast: {one_line(exc)}")
-        except Exception as exc:  # Reported in one line; the trace goes to the debug log.
-            log.debug("cast failed", exc_info=True)
-            return fail(self, settings, f"Could not build the cast: {type(exc).__name__}: "
-                                        f"{one_line(exc)}")
-        for warning in report.warnings:
-            self.report({'WARNING'}, warning)
-        status = (f"Built {count(len(report.characters), 'character')}, "
-                  f"{count(len(report.props), 'prop')} and the {report.place} set")
-        if report.warnings:
-            status += f", {count(len(report.warnings), 'warning')}"
-        settings.last_status = status
-        self.report({'INFO'}, status)
-        return {'FINISHED'}
+            return run_cast(context.blend_data, context.scene, context.view_layer, screenplay,
+                            seed=context.scene.story_motion.seed)
+        return run_stage(self, context, "build the cast", cast,
+                         (ScreenplayError, BodyKitError),
+                         lambda r: f"Built {count(len(r.characters), 'character')}, "
+                                   f"{count(len(r.props), 'prop')} and the {r.place} set")
 
 
 classes = (STORY_OT_cast,)
