@@ -256,8 +256,12 @@ def cmd_metrics(args) -> dict:
         characters, nan = {}, 0
         sampled = animate_stage.sample_positions(scene, animate_stage.rigs_by_id(bpy.data),
                                                  frames)
+        contacts = animate_stage.contact_errors(bpy.data, scene)
         for cid, positions in sorted(sampled.items()):
             report = motion_report(positions, fps)
+            if cid in contacts:
+                report["contacts"] = contacts[cid]
+                report["contact_error_m"] = max(c["error_m"] for c in contacts[cid])
             nan += report["nan"]
             characters[cid] = {k: round(v, 5) if isinstance(v, float) else v
                                for k, v in report.items()}

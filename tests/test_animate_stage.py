@@ -143,3 +143,25 @@ emit(results)
     for name, r in out.items():
         assert r["animated"] == r["cast"] and r["strips"] >= 1 and r["finite"], name
         assert r["frames"] > 24, name
+
+
+def test_the_hand_reaches_the_cup_it_picks_up(tmp_path):
+    out = blender_proc.run('''
+import bpy
+from addon.blender.animate_stage import contact_errors, run_animate
+from addon.blender.cast_stage import run_cast
+from addon.screenplay import Beat, CastMember, Placement, Prop, Screenplay, Set
+
+bpy.ops.wm.read_homefile(use_empty=True)
+scene = bpy.context.scene
+sp = Screenplay(cast=[CastMember("man", "man")],
+                props=[Prop("table", "table", "table"),
+                       Prop("cup", "cup", "cup", placement=Placement("on", "table"))],
+                set=Set("indoor", "kitchen"),
+                beats=[Beat("b1", "man", "pick_up", target="cup", duration_s=2.0)])
+run_cast(bpy.data, scene, bpy.context.view_layer, sp, seed=2)
+run_animate(bpy.data, scene, sp, seed=2)
+emit(contact_errors(bpy.data, scene))
+''', tmp_path, repo_on_path=True)
+    (grasp,) = out["man"]
+    assert grasp["action"] == "pick_up" and grasp["error_m"] < 0.03

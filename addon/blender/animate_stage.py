@@ -156,3 +156,39 @@ def sample_positions(scene, rigs: dict, frames: range) -> dict[str, np.ndarray]:
             out[cid][k] = heads @ matrix[:3, :3].T + matrix[:3, 3]
     return out
 
+
+
+def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
+    """How far each hand was from what it reached for at the contact frame, per actor: a grasp
+    (pick up, catch) against the planned grasp point, a handshake against the partner's hand.
+    Read from the evaluated rigs and the stored stage plan and motion events."""
+    plan_text, events_text = blend_data.texts.get(PLAN_TEXT), blend_data.texts.get(EVENTS_TEXT)
+    if plan_text is None or events_text is None:
+        return {}
+    plan = json.loads(plan_text.as_string())
+    rigs = rigs_by_id(blend_data)
+    out: dict[str, list[dict]] = {}
+
+    def hand(cid: str, side: str) -> np.ndarray:
+        rig = rigs[cid]
+        return np.array(rig.matrix_world @ rig.pose.bones[f"wrist.{side}"].head)
+
+    for event in json.loads(events_text.as_string()):
+        cid, contacts = event["actor"], event.get("contacts", {})
+        segment = next((seg for seg in plan["actors"].get(cid, {}).get("segments", [])
+                        if seg.get("beat") == event["beat"] and seg["kind"] == "action"), None)
+        if cid not in rigs or segment is None:
+            continue
+        side = "L" if str(segment.get("params", {}).get("hand", "")).startswith("l") else "R"
+        if "grasp" in contacts and segment.get("target_point"):
+            scene.frame_set(scene.frame_start + event["start_frame"] + contacts["grasp"])
+            error = np.linalg.norm(hand(cid, side) - np.array(segment["target_point"]))
+        elif segment["action"] == "handshake" and "contact" in contacts \
+                and segment.get("partner") in rigs:
+            scene.frame_set(scene.frame_start + event["start_frame"] + contacts["contact"])
+            error = np.linalg.norm(hand(cid, "R") - hand(segment["partner"], "R"))
+        else:
+            continue
+        out.setdefault(cid, []).append({"beat": event["beat"], "action": segment["action"],
+                                        "error_m": round(float(error), 4)})
+    return out

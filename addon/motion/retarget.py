@@ -172,8 +172,9 @@ class Retargeter:
         """Blender pose-bone values for `clip`: local rotations (T, B, 4) as
         `rotation_quaternion`, and the root bone's `location` (T, 3) in its own rest frame.
 
-        The pelvis travels as the clip's root, scaled by the ratio of leg lengths and
-        measured from the canonical pelvis's rest height.
+        The root bone goes where the clip's pelvis is (in the rig's armature space), its
+        travel scaled by the ratio of leg lengths, its height measured from the canonical
+        pelvis's rest height.
         """
         rig = self.rig
         world = self.world_rotations(clip)
@@ -186,9 +187,10 @@ class Retargeter:
             local[:, b] = quat.multiply(quat.inverse(rest_local), current)
         root_bone = rig.index(self.mapping.bones["pelvis"][0])
         rest_height = pelvis_height(clip.offsets)
+        # The clip's pelvis is where the rig's root bone goes: across the floor at the clip's
+        # place, at the rig's own pelvis height above it.
         target = clip.root * self.hip_scale
         target[:, 2] += rig.heads[root_bone, 2] - rest_height * self.hip_scale
-        target[:, :2] += rig.heads[root_bone, :2]
         location = quat.rotate(quat.inverse(rig.rotations[root_bone]),
                                target - rig.heads[root_bone])
         return quat.unroll(local), location
