@@ -161,7 +161,24 @@ sp = Screenplay(cast=[CastMember("man", "man")],
                 beats=[Beat("b1", "man", "pick_up", target="cup", duration_s=2.0)])
 run_cast(bpy.data, scene, bpy.context.view_layer, sp, seed=2)
 run_animate(bpy.data, scene, sp, seed=2)
-emit(contact_errors(bpy.data, scene))
+scene.frame_set(scene.frame_end)
+run_animate(bpy.data, scene, sp, seed=2)       # a re-run starts from the cup on the table
+errors = contact_errors(bpy.data, scene)
+cup = bpy.data.objects["cup"]
+rig = next(o for o in bpy.data.objects if o.type == "ARMATURE")
+scene.frame_set(scene.frame_start)
+start = tuple(cup.matrix_world.translation)
+gaps = []
+for frame in range(scene.frame_end - 10, scene.frame_end + 1):
+    scene.frame_set(frame)
+    hand = rig.matrix_world @ rig.pose.bones["wrist.R"].head
+    gaps.append((cup.matrix_world.translation - hand).length)
+emit({"errors": errors, "start": start, "end": tuple(cup.matrix_world.translation),
+      "gaps": gaps, "held_by": cup.get("story_held_by")})
 ''', tmp_path, repo_on_path=True)
-    (grasp,) = out["man"]
+    (grasp,) = out["errors"]["man"]
     assert grasp["action"] == "pick_up" and grasp["error_m"] < 0.03
+    # Once picked up, the cup rides in the hand: it leaves the table and keeps its grip.
+    assert out["held_by"] == "man"
+    assert out["end"][2] > out["start"][2] + 0.1
+    assert max(out["gaps"]) - min(out["gaps"]) < 0.01 and max(out["gaps"]) < 0.15

@@ -91,3 +91,23 @@ def place_strips(rig, pieces: list[tuple[str, float, object]]):
         strip.extrapolation = "HOLD" if i == 0 else "HOLD_FORWARD"
         strip.blend_type = "REPLACE"
     return track
+
+
+def key_transforms(blend_data, obj, name: str, story_id: str, frames: np.ndarray,
+                   matrices: np.ndarray):
+    """An action for `obj` keying its location and rotation (Euler XYZ) to the world matrices
+    (T, 4, 4) at `frames`, made its active action."""
+    from mathutils import Matrix
+    action = blend_data.actions.new(name)
+    tag(action, STAGE, story_id)
+    channelbag = _channelbag(action, obj)
+    eulers = np.array([tuple(Matrix(m.tolist()).to_euler("XYZ")) for m in matrices])
+    obj.rotation_mode = "XYZ"
+    for path, values in (("location", matrices[:, :3, 3]), ("rotation_euler", eulers)):
+        for axis in range(3):
+            _key(_fcurve(channelbag, path, axis, "Object Transforms"), frames, values[:, axis])
+    animation = obj.animation_data or obj.animation_data_create()
+    animation.action = action
+    if hasattr(animation, "action_slot") and action.slots:
+        animation.action_slot = action.slots[0]
+    return action

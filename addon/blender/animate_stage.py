@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 import numpy as np
+from mathutils import Matrix
 
 from ..cast.placement import Pose
 from ..cast.props import plan_prop
@@ -34,6 +35,8 @@ STAGE = "animate"
 PLAN_TEXT = "StagePlan.json"
 EVENTS_TEXT = "MotionEvents.json"
 IK_CONTROLS = ("hand_ik.L", "hand_ik.R", "foot_ik.L", "foot_ik.R")
+#: Where a carried prop stood before this stage keyed it, to put it back on a re-run.
+REST_KEY = "story_rest_matrix"
 
 
 @dataclass
@@ -79,9 +82,13 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
     for rig in rigs_by_id(blend_data).values():
         if rig.animation_data and rig.animation_data.nla_tracks.get(TRACK):
             rig.animation_data.nla_tracks.remove(rig.animation_data.nla_tracks[TRACK])
-        action = rig.animation_data.action if rig.animation_data else None
+    for obj in blend_data.objects:          # rigs with baked motion, props carried in hand
+        action = obj.animation_data.action if obj.animation_data else None
         if action is not None and action.get("story_stage") == STAGE:
-            rig.animation_data.action = None
+            obj.animation_data.action = None
+        if REST_KEY in obj:                 # back where the cast stage put it
+            obj.matrix_world = Matrix(np.reshape(obj[REST_KEY], (4, 4)).tolist())
+            del obj[REST_KEY]
     cleanup.remove_stage(blend_data, STAGE)
     rigs = rigs_by_id(blend_data)
     missing = [m.id for m in screenplay.cast if m.id not in rigs]
@@ -131,6 +138,8 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
         report.characters[cid] = {"rig": rig.name, "strips": len(strips),
                                   "frames": performance.clip.frames}
     _text(blend_data, EVENTS_TEXT, json.dumps(events), "events")
+    _key_held_props(blend_data, scene, rigs, held_spans(events, stage.to_dict(),
+                                                        report.frames))
     scene.frame_end = scene.frame_start + report.frames
     return report
 
@@ -192,3 +201,63 @@ def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
         out.setdefault(cid, []).append({"beat": event["beat"], "action": segment["action"],
                                         "error_m": round(float(error), 4)})
     return out
+
+
+def held_spans(events: list[dict], plan: dict, last_frame: int) -> list[tuple]:
+    """(prop id, holder, first frame, last frame, hand side) for every stretch a prop spends
+    in a hand: from a grasp (pick up, catch) to the next release (put down, throw, drop) of
+    that actor, or to the end of the story.  Frames are story frames (0 = the first)."""
+    spans, open_grasp = [], {}
+    for event in sorted(events, key=lambda e: e["start_frame"]):
+        cid, contacts = event["actor"], event.get("contacts", {})
+        segment = next((seg for seg in plan["actors"].get(cid, {}).get("segments", [])
+                        if seg.get("beat") == event.get("beat") and seg["kind"] == "action"),
+                       None)
+        side = "L" if str(event.get("hand", "")).startswith("l") else "R"
+        if "grasp" in contacts and segment is not None and segment.get("target"):
+            open_grasp[cid] = (segment["target"], event["start_frame"] + contacts["grasp"], side)
+        elif "release" in contacts and cid in open_grasp:
+            prop, start, hand = open_grasp.pop(cid)
+            spans.append((prop, cid, start, event["start_frame"] + contacts["release"], hand))
+    spans += [(prop, cid, start, last_frame, hand)
+              for cid, (prop, start, hand) in open_grasp.items()]
+    return spans
+
+
+def _key_held_props(blend_data, scene, rigs: dict, spans: list[tuple]):
+    """Key every prop that is held to ride in its holder's hand during each span; between
+    spans it holds where it was let go (the physics stage flies it).  A prop grasped away from
+    the hand (a catch) is put in the palm."""
+    from .animate_build import key_transforms
+    by_prop: dict[str, list[tuple]] = {}
+    for span in spans:
+        by_prop.setdefault(span[0], []).append(span)
+    for prop_id, prop_spans in by_prop.items():
+        prop = next((o for o in blend_data.objects if o.get("story_id") == prop_id
+                     and o.get("story_stage") == "cast" and "story_category" in o), None)
+        if prop is None:
+            continue
+        current = np.array(prop.matrix_world)
+        prop[REST_KEY] = current.ravel().tolist()
+        frames, matrices = [], []
+        for _, holder, start, end, side in sorted(prop_spans, key=lambda sp: sp[2]):
+            rig, bone = rigs[holder], f"wrist.{side}"
+            if end <= start or bone not in rig.pose.bones:
+                continue
+            frames.append(scene.frame_start + start - 1)
+            matrices.append(current)
+            grip = None
+            for frame in range(start, end + 1):
+                scene.frame_set(scene.frame_start + frame)
+                hand = np.array(rig.matrix_world @ rig.pose.bones[bone].matrix)
+                if grip is None:
+                    grip = np.linalg.inv(hand) @ current
+                    if np.linalg.norm(grip[:3, 3]) > 0.2:       # not in the hand: into the palm
+                        grip[:3, 3] = [0.0, 0.1, 0.0]
+                frames.append(scene.frame_start + frame)
+                matrices.append(hand @ grip)
+            current = matrices[-1]
+            prop["story_held_by"] = rig["story_id"]
+        if frames:
+            key_transforms(blend_data, prop, f"{prop.name} in hand", prop_id,
+                           np.array(frames, dtype=float), np.array(matrices))

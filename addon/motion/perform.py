@@ -245,4 +245,5 @@ class Performer:
             event["handoff_frame"] = int(result.handoff_frame)
         if result.contact_frames:
             event["contacts"] = {k: int(v) for k, v in result.contact_frames.items()}
+            event["hand"] = result.hand
         return result.clip, event
