@@ -14,7 +14,7 @@ def test_storyboard_still_shows_the_scene(tmp_path):
          "--width", "192", "--out", str(tmp_path), str(ROOT / "sample_scenes" / "punch.txt")],
         capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    still = json.loads(proc.stdout.strip().splitlines()[-1])["still"]
+    (still,) = json.loads(proc.stdout.strip().splitlines()[-1])["stills"]
     import bpy
     image = bpy.data.images.load(still)
     assert tuple(image.size) == (192, 108)

@@ -1,7 +1,7 @@
 """Render a storyboard still of each sample story: the cast stage's scene, seen by Cycles.
 
     .venv/bin/python tools/render_storyboards.py [--samples 24] [--width 640]
-        [--out docs/storyboards] [story.txt ...]
+        [--out docs/storyboards] [--frames N ...] [story.txt ...]
 
 Each story is built (parse + cast) into a fresh scene, a camera is placed in front of the
 characters and story props so all of them are in frame, and the still is written as
@@ -52,20 +52,25 @@ def frame_camera(scene, targets, lens_mm: float = 35.0):
     return camera
 
 
-def render_story(story: Path, out_dir: Path, samples: int, width: int = 640) -> dict:
+def render_story(story: Path, out_dir: Path, samples: int, width: int = 640,
+                 frames: list[int] = ()) -> dict:
+    """The cast stage's still, or with `frames` the animated scene at each of those frames
+    (<story>_<frame>.png), the camera framing the characters where they are then."""
     import bpy
-    from story_motion.addon.blender import cast_stage
+    from story_motion.addon.blender import animate_stage, cast_stage
     from story_motion.addon.story.understand import understand
     started = time.perf_counter()
     screenplay = understand(story.read_text(encoding="utf-8")).screenplay
     bpy.ops.wm.read_homefile(use_empty=True)
     scene = bpy.context.scene
     cast_stage.run_cast(bpy.data, scene, bpy.context.view_layer, screenplay, seed=1)
-    targets = [o for o in bpy.data.objects if o.get("story_stage") == "cast" and
-               o.type == "MESH" and (o.name.endswith(" Body") or
-                                     o.users_collection[0].name == "Story Props")]
+    if frames:
+        animate_stage.run_animate(bpy.data, scene, screenplay, seed=1)
+    bodies = [o for o in bpy.data.objects if o.get("story_stage") == "cast" and
+              o.type == "MESH" and o.name.endswith(" Body")]
+    props = [o for o in bpy.data.objects if o.users_collection
+             and o.users_collection[0].name == "Story Props"]
     scene.render.resolution_x, scene.render.resolution_y = width, width * 9 // 16
-    frame_camera(scene, targets)
     scene.render.engine = "CYCLES"
     scene.cycles.device = "CPU"
     scene.cycles.samples = samples
@@ -73,10 +78,19 @@ def render_story(story: Path, out_dir: Path, samples: int, width: int = 640) -> 
     scene.render.image_settings.file_format = "PNG"
     scene.render.image_settings.color_depth = "8"
     scene.render.image_settings.compression = 100
-    out = out_dir / f"{story.stem}.png"
-    scene.render.filepath = str(out)
-    bpy.ops.render.render(write_still=True)
-    return {"story": story.name, "still": str(out),
+    stills = []
+    for frame in frames or [None]:
+        if frame is not None:
+            scene.frame_set(frame)
+        if scene.camera is not None:
+            bpy.data.objects.remove(scene.camera)
+        frame_camera(scene, bodies + ([] if frames else props))
+        out = out_dir / (f"{story.stem}.png" if frame is None else
+                         f"{story.stem}_{frame:04d}.png")
+        scene.render.filepath = str(out)
+        bpy.ops.render.render(write_still=True)
+        stills.append(str(out))
+    return {"story": story.name, "stills": stills,
             "seconds": round(time.perf_counter() - started, 1)}
 
 
@@ -85,6 +99,8 @@ def main() -> None:
     parser.add_argument("stories", nargs="*", type=Path)
     parser.add_argument("--samples", type=int, default=24)
     parser.add_argument("--width", type=int, default=640, help="pixels; the height is 9/16")
+    parser.add_argument("--frames", type=int, nargs="*", default=[],
+                        help="animate the story and render these frames instead of the still")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "storyboards")
     args = parser.parse_args()
     stories = args.stories or sorted((ROOT / "sample_scenes").glob("*.txt"))
@@ -93,7 +109,7 @@ def main() -> None:
     for story in stories:
         with blender_quiet():
             result = render_story(story.resolve(), args.out.resolve(), args.samples,
-                                  args.width)
+                                  args.width, args.frames)
         print(json.dumps(result), flush=True)
 
 
