@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
                     help=f"comma-separated stages to run, of: {', '.join(STAGES)}")
     sp.add_argument("--bake-motion", action="store_true",
                     help="one action per character instead of one NLA strip per beat")
+    sp.add_argument("--motion-folder", action="append", default=[], metavar="DIR",
+                    help="a folder of your own BVH clips (CMU, Mixamo), labelled by a "
+                         "labels.json or their file names; may be given more than once")
     story_options(sp)
 
     sp = sub.add_parser("inspect", help="JSON summary of a .blend made by build")
@@ -200,11 +203,13 @@ def cmd_build(args) -> dict:
         animate = None
         if "animate" in stages:
             from .blender import animate_stage
+            from .motion.library import MotionLibraryError
             from .motion.retarget import RigError
             try:
                 animate = animate_stage.run_animate(bpy.data, scene, sp, args.seed,
-                                                    bake=args.bake_motion)
-            except RigError as exc:
+                                                    bake=args.bake_motion,
+                                                    motion_folders=tuple(args.motion_folder))
+            except (RigError, MotionLibraryError) as exc:
                 raise CLIError(str(exc))
             for warning in animate.warnings:
                 log.warning("animate: %s", warning)

@@ -6,6 +6,7 @@ from ..addon.blender.animate_stage import rigs_by_id, run_animate
 from ..addon.motion.library import MotionLibraryError
 from ..addon.motion.retarget import RigError
 from ..addon.screenplay import ScreenplayError
+from ..panels.preferences import get_preferences
 from .common import count, has_scene, run_stage
 
 
@@ -34,8 +35,11 @@ class STORY_OT_animate(bpy.types.Operator):
             screenplay = screenplay_store.load_screenplay(context.blend_data)
             if screenplay is None:
                 raise ScreenplayError(["no Screenplay: parse the story first"])
+            prefs = get_preferences(context)
+            folders = (bpy.path.abspath(prefs.motion_folder),) \
+                if prefs is not None and prefs.motion_folder.strip() else ()
             return run_animate(context.blend_data, scene, screenplay,
-                               seed=scene.story_motion.seed)
+                               seed=scene.story_motion.seed, motion_folders=folders)
         return run_stage(self, context, "animate", animate,
                          (ScreenplayError, RigError, MotionLibraryError),
                          lambda r: f"Animated {count(len(r.characters), 'character')} over "

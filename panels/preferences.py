@@ -47,10 +47,17 @@ class STORY_AddonPreferences(bpy.types.AddonPreferences):
         unit='TIME_ABSOLUTE',
         description="Seconds to wait for the endpoint before falling back to the built-in parser",
     )
+    motion_folder: StringProperty(
+        name="Motion Folder",
+        subtype='DIR_PATH',
+        description="A folder of your own BVH clips (CMU, Mixamo), labelled by a labels.json "
+                    "or their file names; a beat whose action a clip is labelled with plays it",
+    )
 
     def draw(self, context):
         layout = self.layout
         layout.use_property_split = True
+        layout.prop(self, "motion_folder")
         layout.prop(self, "parser_backend")
         col = layout.column()
         col.active = self.parser_backend == 'LLM'

@@ -182,3 +182,21 @@ emit({"errors": errors, "start": start, "end": tuple(cup.matrix_world.translatio
     assert out["held_by"] == "man"
     assert out["end"][2] > out["start"][2] + 0.1
     assert max(out["gaps"]) - min(out["gaps"]) < 0.01 and max(out["gaps"]) < 0.15
+
+
+def test_a_users_bvh_folder_supplies_the_motion_for_its_labels(tmp_path):
+    folder = tmp_path / "my mocap"
+    folder.mkdir()
+    (folder / "wave_big.bvh").write_text((ROOT / "tests" / "fixtures" / "cmu_style.bvh")
+                                         .read_text())
+    cli = shutil.which("story-motion", path=str(Path(sys.executable).parent))
+    run = lambda *a: subprocess.run([cli, *map(str, a)], capture_output=True, text=True,  # noqa: E731
+                                    timeout=300)
+    built = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", tmp_path / "hug.blend",
+                "--motion-folder", folder)
+    assert built.returncode == 0, built.stderr[-2000:]
+    anna = json.loads(built.stdout)["animate"]["characters"]["anna"]
+    assert "user:wave_big" in anna["sources"]            # Anna's wave is the user's clip
+    missing = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", tmp_path / "x.blend",
+                  "--motion-folder", tmp_path / "nowhere")
+    assert missing.returncode == 1 and "does not exist" in missing.stderr

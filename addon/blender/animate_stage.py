@@ -74,9 +74,14 @@ def _to_rig_space(clip, rig):
 
 
 def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
-                bake: bool = False) -> AnimateReport:
+                bake: bool = False, motion_folders: tuple[str, ...] = ()) -> AnimateReport:
     """Stage `screenplay` on the cast stage's set and key every character's performance: one
-    action per beat on NLA strips, or with `bake` a single action per rig (its active action)."""
+    action per beat on NLA strips, or with `bake` a single action per rig (its active action).
+    `motion_folders` are a user's BVH folders (motion.library.MotionLibrary.add_bvh_folder):
+    a beat whose action one of their clips is labelled with plays that clip."""
+    library = load_library()
+    user_clips = tuple(name for folder in motion_folders
+                       for name in library.add_bvh_folder(folder))
     for text in [t for t in blend_data.texts if t.get("story_stage") == STAGE]:
         blend_data.texts.remove(text)
     for rig in rigs_by_id(blend_data).values():
@@ -102,7 +107,7 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
     stage = plan_stage(screenplay, set_plan, {c.id: marks[c.id] for c in screenplay.cast},
                        {c.id: heights[c.id] for c in screenplay.cast}, fps=fps)
     _text(blend_data, PLAN_TEXT, json.dumps(stage.to_dict()), "stageplan")
-    performer = Performer(load_library(), fps, seed)
+    performer = Performer(library, fps, seed, user_clips)
     report = AnimateReport(int(stage.frames), warnings=list(stage.warnings))
     events = []
     for cid, track in stage.actors.items():
@@ -133,10 +138,12 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
             action = write_action(blend_data, rig, f"{rig.name} {piece.name}", cid,
                                   local[a:b], location[a:b], root)
             action["story_beat"] = piece.beat or ""
+            action["story_source"] = piece.source
             strips.append((piece.name, scene.frame_start + a, action))
         place_strips(rig, strips)
         report.characters[cid] = {"rig": rig.name, "strips": len(strips),
-                                  "frames": performance.clip.frames}
+                                  "frames": performance.clip.frames,
+                                  "sources": sorted({p.source for p in performance.pieces})}
     _text(blend_data, EVENTS_TEXT, json.dumps(events), "events")
     _key_held_props(blend_data, scene, rigs, held_spans(events, stage.to_dict(),
                                                         report.frames))

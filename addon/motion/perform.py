@@ -52,6 +52,7 @@ class Piece:
     action: str
     start_frame: int
     end_frame: int
+    source: str = ""        # "locomotion", "mocap:<clip>", "user:<clip>", "synthesised"
 
 
 @dataclass
@@ -94,7 +95,8 @@ def breathing(last: Clip, frames: int, fps: float) -> Clip:
     spine = INDEX["spine3"]
     rotations[:, spine] = quat.multiply(rotations[:, spine], chest)
     contacts = None if last.contacts is None else np.repeat(last.contacts[-1:], frames, 0)
-    return replace(last, name="breathing", root=np.repeat(last.root[-1:], frames, axis=0),
+    return replace(last, name="breathing", source="synthesised",
+                   root=np.repeat(last.root[-1:], frames, axis=0),
                    rotations=rotations, contacts=contacts)
 
 
@@ -132,10 +134,13 @@ def _fit(clip: Clip, frames: int) -> Clip:
 class Performer:
     """Builds performances for the actors of one stage plan."""
 
-    def __init__(self, library, fps: float, seed: int = 0):
+    def __init__(self, library, fps: float, seed: int = 0, user_clips: tuple[str, ...] = ()):
+        """`user_clips`: names of clips a user added to `library` (their BVH folders); a
+        beat whose action one of them is labelled with plays that clip."""
         self.library = library
         self.fps = fps
         self.seed = seed
+        self.user_clips = set(user_clips)
         self._cycles: dict[tuple, object] = {}
 
     def _cycle(self, gait: str, offsets: np.ndarray):
@@ -165,7 +170,7 @@ class Performer:
             clips.append(_fit(clip.resampled(self.fps), frames))
             pieces.append(Piece(segment.beat or f"{segment.action} (staged)", segment.beat,
                                 segment.action, segment.start_frame,
-                                segment.start_frame + frames))
+                                segment.start_frame + frames, clip.source))
             if event:
                 events.append({"actor": track.id, "beat": segment.beat,
                                "start_frame": segment.start_frame, **event})
@@ -219,13 +224,19 @@ class Performer:
             clip = follow_path(segment.path[:, 0], segment.path[:, 1:3],
                                self._cycle(gait, offsets), self.fps, gait=GAITS[gait],
                                initial_heading=float(segment.facing[0]))
-            return clip, {}
+            return replace(clip, source="locomotion"), {}
         action = segment.action if segment.kind == "action" else "idle"
+        own = [c for c in self.library.by_label(action) if c.name in self.user_clips]
+        if own:
+            x, y, facing = segment.pose
+            clip = anchored(placed(proportioned(own[0], offsets), x, y, facing))
+            return replace(clip, source=f"user:{own[0].name}"), {}
         if action in MOCAP and self.library.by_label(MOCAP[action]):
             x, y, facing = segment.pose
             clip = proportioned(self.library.by_label(MOCAP[action])[0], offsets)
             clip = placed(clip, x, y, facing)
-            return (foot_lock(anchored(clip)) if action in GROUNDED else clip), {}
+            clip = foot_lock(anchored(clip)) if action in GROUNDED else clip
+            return replace(clip, source=f"mocap:{MOCAP[action]}"), {}
         if action not in ACTION_BUILDERS:
             warnings.append(f"{track.id}: no motion for {action!r} (beat {segment.beat}); "
                             f"idles instead")
@@ -236,6 +247,7 @@ class Performer:
         except (ValueError, KeyError) as exc:
             warnings.append(f"{track.id}: {action} could not be synthesised ({exc}); idles")
             result = synthesise("idle", replace(context, target=None), duration, self.fps)
+        result = replace(result, clip=replace(result.clip, source="synthesised"))
         event = {}
         if result.release is not None:
             event = {"release_frame": int(result.release.frame),
