@@ -71,6 +71,7 @@ def test_each_beat_is_a_strip_and_the_strips_cover_the_story(hug):
 
 def test_rerunning_replaces_the_actions_and_keeps_the_users(hug):
     assert hug["first"] == hug["second"]
+    assert not any(name.endswith(".001") for name in hug["texts"])
     assert "My Action" in hug["second"]
     assert not any(name.endswith(".001") for name in hug["second"])
 

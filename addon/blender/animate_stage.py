@@ -82,8 +82,6 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
     library = load_library()
     user_clips = tuple(name for folder in motion_folders
                        for name in library.add_bvh_folder(folder))
-    for text in [t for t in blend_data.texts if t.get("story_stage") == STAGE]:
-        blend_data.texts.remove(text)
     for rig in rigs_by_id(blend_data).values():
         if rig.animation_data and rig.animation_data.nla_tracks.get(TRACK):
             rig.animation_data.nla_tracks.remove(rig.animation_data.nla_tracks[TRACK])

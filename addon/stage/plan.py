@@ -51,8 +51,24 @@ Pose3 = tuple[float, float, float]
 
 # --- the plan ----------------------------------------------------------------------------------
 
+class _FrameSpan:
+    """Seconds of anything with `start_frame`, `end_frame` and `fps`."""
+
+    @property
+    def start_s(self) -> float:
+        return self.start_frame / self.fps
+
+    @property
+    def end_s(self) -> float:
+        return self.end_frame / self.fps
+
+    @property
+    def duration_s(self) -> float:
+        return (self.end_frame - self.start_frame) / self.fps
+
+
 @dataclass
-class Segment:
+class Segment(_FrameSpan):
     """A stretch of one actor's time.
 
     kind "locomotion": `path` (N, 3) rows of (t seconds, x, y) for the pelvis at every frame
@@ -92,17 +108,6 @@ class Segment:
     holding: tuple[str, ...] = ()
     params: dict = field(default_factory=dict)
 
-    @property
-    def start_s(self) -> float:
-        return self.start_frame / self.fps
-
-    @property
-    def end_s(self) -> float:
-        return self.end_frame / self.fps
-
-    @property
-    def duration_s(self) -> float:
-        return (self.end_frame - self.start_frame) / self.fps
 
     def extended(self, end_frame: int) -> "Segment":
         return replace(self, end_frame=end_frame)
@@ -176,7 +181,7 @@ class ActorTrack:
 
 
 @dataclass
-class PropCue:
+class PropCue(_FrameSpan):
     """Something a prop does by itself (fall, roll, bounce, break, topple, slide), timed.
     `point`: where it is estimated to be when the event starts (the hand that dropped it,
     where the ball was kicked); `rest_point`: where it is expected to come to rest.  Both
@@ -191,13 +196,6 @@ class PropCue:
     rest_point: tuple[float, float, float] | None = None
     params: dict = field(default_factory=dict)
 
-    @property
-    def start_s(self) -> float:
-        return self.start_frame / self.fps
-
-    @property
-    def end_s(self) -> float:
-        return self.end_frame / self.fps
 
     def to_dict(self) -> dict:
         return {"beat": self.beat, "prop": self.prop, "action": self.action,
@@ -215,7 +213,7 @@ class PropCue:
 
 
 @dataclass
-class BeatSpan:
+class BeatSpan(_FrameSpan):
     """When a beat was staged: from its first frame (after any walk staging put before it)
     to its end; `layered` when it plays over the actor's track as an upper-body layer."""
     beat: str
@@ -226,13 +224,6 @@ class BeatSpan:
     fps: float = field(default=24.0, repr=False)
     layered: bool = False
 
-    @property
-    def start_s(self) -> float:
-        return self.start_frame / self.fps
-
-    @property
-    def end_s(self) -> float:
-        return self.end_frame / self.fps
 
     def to_dict(self) -> dict:
         return {"actor": self.actor, "action": self.action, "start_frame": self.start_frame,
