@@ -1,0 +1,98 @@
+"""Reading a simulated body's path: impacts, ballistic arcs and the sanity checks after a bake.
+
+Positions are a body's centre per frame, (T, 3) in metres, Z up.  Velocities come from finite
+differences, so an impact shows as a jump in velocity that gravity alone cannot explain.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+GRAVITY = np.array([0.0, 0.0, -9.81])
+#: A change of velocity over one frame beyond gravity's, in m/s, that counts as a collision.
+IMPACT_DV_MPS = 0.6
+
+
+@dataclass(frozen=True)
+class Impact:
+    frame: int                 # index of the first position after the collision
+    speed_mps: float           # approach speed along the collision's normal
+    normal: tuple[float, float, float]
+
+
+def velocities(positions: np.ndarray, fps: float) -> np.ndarray:
+    """Velocity per frame (backward differences; the first frame copies the second)."""
+    positions = np.asarray(positions, dtype=float)
+    if len(positions) < 2:
+        return np.zeros_like(positions)
+    v = np.diff(positions, axis=0) * fps
+    return np.vstack([v[:1], v])
+
+
+def impacts(positions: np.ndarray, fps: float, min_speed_mps: float = 0.0) -> list[Impact]:
+    """Collisions along a path: frames where the velocity changes by more than gravity would
+    change it, with the approach speed along the change (the normal of the contact).  The
+    approach speed adds the half frame of gravity the difference quotient misses."""
+    v = velocities(positions, fps)
+    out = []
+    for i in range(1, len(v)):
+        dv = v[i] - v[i - 1] - GRAVITY / fps
+        size = float(np.linalg.norm(dv))
+        if size < IMPACT_DV_MPS:
+            continue
+        normal = dv / size
+        before = v[i - 1] + GRAVITY / (2 * fps)
+        speed = float(-before @ normal)
+        if speed >= min_speed_mps:
+            out.append(Impact(i, speed, tuple(float(c) for c in normal)))
+    return out
+
+
+def ballistic_arc(start: np.ndarray, end: np.ndarray, frames: int, fps: float) -> np.ndarray:
+    """Positions at frames 0..frames of a free flight under gravity from `start` to `end`:
+    what a thrown prop does between the thrower's hand and the catcher's."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    duration = frames / fps
+    v0 = (end - start - 0.5 * GRAVITY * duration ** 2) / duration
+    t = (np.arange(frames + 1) / fps)[:, None]
+    return start + v0 * t + 0.5 * GRAVITY * t ** 2
+
+
+def launch_velocity(start: np.ndarray, end: np.ndarray, frames: int, fps: float) -> np.ndarray:
+    """The velocity a ballistic arc from `start` to `end` over `frames` leaves with."""
+    duration = frames / fps
+    return (np.asarray(end, float) - np.asarray(start, float) - 0.5 * GRAVITY * duration ** 2) \
+        / duration
+
+
+@dataclass(frozen=True)
+class Problem:
+    body: str
+    frame: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.body} at frame {self.frame}: {self.what}"
+
+
+def check_path(body: str, positions: np.ndarray, fps: float, *, lowest_z: np.ndarray,
+               floor_z: float = 0.0, speed_limit_mps: float = 30.0,
+               sink_tolerance_m: float = 0.02) -> list[Problem]:
+    """What is wrong with a baked path: NaN, a speed no story motion gives, or the body's
+    lowest point below the floor by more than the tolerance.  `lowest_z` is the body's lowest
+    point per frame."""
+    positions = np.asarray(positions, dtype=float)
+    bad = ~np.isfinite(positions).all(axis=1)
+    if bad.any():
+        return [Problem(body, int(np.argmax(bad)), "position is not a number")]
+    out = []
+    speed = np.linalg.norm(velocities(positions, fps), axis=1)
+    if len(speed) and speed.max() > speed_limit_mps:
+        i = int(np.argmax(speed))
+        out.append(Problem(body, i, f"moves at {speed[i]:.1f} m/s (limit {speed_limit_mps:g})"))
+    low = np.asarray(lowest_z, dtype=float)
+    if len(low) and low.min() < floor_z - sink_tolerance_m:
+        i = int(np.argmin(low))
+        out.append(Problem(body, i, f"sinks {floor_z - low[i]:.3f} m into the floor"))
+    return out

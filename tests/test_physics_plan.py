@@ -1,0 +1,103 @@
+"""The simulation plan read from a staged story, and the path maths of the physics stage."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from addon.physics.motion_checks import (ballistic_arc, check_path, impacts, launch_velocity,
+                                         velocities)
+from addon.physics.scenario import PropFacts, plan_simulation
+
+
+def _seg(action, start, end, target=None, beat="b", kind="action"):
+    return {"kind": kind, "action": action, "beat": beat, "start_frame": start,
+            "end_frame": end, "target": target}
+
+
+def test_props_are_dynamic_when_small_or_moved_and_passive_otherwise():
+    plan = {"actors": {"tom": {"segments": [_seg("push", 10, 40, "table", "b1")]}}}
+    props = {"table": PropFacts("table", 30.0, furniture=True),
+             "sofa": PropFacts("sofa", 60.0, furniture=True),
+             "glass": PropFacts("glass", 0.3, breakable=True),
+             "set_book_1": PropFacts("set_book_1", 0.5, from_story=False)}
+    sim = plan_simulation(plan, [], props, [], 100)
+    assert sim.props["table"].body == "dynamic"        # pushed, however heavy
+    assert sim.props["sofa"].body == "passive"
+    assert sim.props["glass"].body == "dynamic" and sim.props["glass"].breakable
+    assert sim.props["set_book_1"].body == "passive"   # dressing stays put
+    assert sorted(sim.dynamic()) == ["glass", "table"]
+
+
+def test_a_throw_and_a_catch_make_a_flight():
+    holds = [("ball", "tom", 20, 50, "R"), ("ball", "girl", 62, 99, "L")]
+    props = {"ball": PropFacts("ball", 0.4)}
+    sim = plan_simulation({"actors": {}}, [], props, holds, 100)
+    (flight,) = sim.props["ball"].flights
+    assert (flight.thrower, flight.release, flight.catcher, flight.catch) == ("tom", 50, "girl", 62)
+    assert flight.hand == "L"
+    # a put-down and the same actor's pick-up later is not a flight
+    holds = [("ball", "tom", 20, 50, "R"), ("ball", "tom", 62, 99, "R")]
+    assert plan_simulation({"actors": {}}, [], props, holds, 100).props["ball"].flights == []
+
+
+def test_a_punch_followed_by_a_fall_knocks_down_at_the_hit():
+    plan = {"actors": {
+        "boxer": {"segments": [_seg("punch", 24, 43, "victim", "b1")]},
+        "victim": {"segments": [_seg("idle", 0, 43, kind="idle"), _seg("fall", 43, 79, beat="b2")]},
+        "dancer": {"segments": [_seg("fall", 10, 40, beat="b3")]}}}
+    events = [{"actor": "victim", "beat": "b2", "start_frame": 43, "handoff_frame": 27},
+              {"actor": "dancer", "beat": "b3", "start_frame": 10, "handoff_frame": 20}]
+    sim = plan_simulation(plan, events, {}, [], 100)
+    downs = {k.actor: k for k in sim.knockdowns}
+    assert downs["victim"].frame == 43 and downs["victim"].by == "boxer"
+    assert downs["victim"].push_mps > 0
+    assert downs["dancer"].frame == 30 and downs["dancer"].by is None   # her own fall
+
+
+def test_impacts_find_the_floor_hit_and_its_speed():
+    fps, g = 24.0, 9.81
+    t = np.arange(0, 1.0, 1 / 240)                      # simulate finely, sample at 24 fps
+    z, vz, path = 1.0, 0.0, []
+    for _ in t:
+        vz -= g / 240
+        z += vz / 240
+        if z < 0:
+            z, vz = -z, -vz * 0.5
+        path.append(z)
+    positions = np.zeros((len(t[::10]), 3))
+    positions[:, 2] = path[::10]
+    hits = impacts(positions, fps)
+    assert hits, "the bounce is a collision"
+    first = hits[0]
+    assert first.speed_mps == pytest.approx(np.sqrt(2 * g * 1.0), rel=0.12)
+    assert first.normal[2] > 0.9
+    assert first.frame == pytest.approx(np.sqrt(2 / g) * fps, abs=1.5)
+    # free fall alone has no impact
+    assert impacts(positions[: first.frame - 1], fps) == []
+
+
+def test_ballistic_arc_meets_both_ends_under_gravity():
+    arc = ballistic_arc([0, 0, 1.5], [4, 2, 1.0], 24, 24.0)
+    assert np.allclose(arc[0], [0, 0, 1.5]) and np.allclose(arc[-1], [4, 2, 1.0])
+    acc = np.diff(arc, n=2, axis=0) * 24.0 ** 2
+    assert np.allclose(acc, [0, 0, -9.81])
+    v0 = launch_velocity([0, 0, 1.5], [4, 2, 1.0], 24, 24.0)
+    assert np.allclose(v0[:2], [4, 2]) and v0[2] > 0       # up a little before falling
+
+
+def test_check_path_reports_nan_speed_and_sinking():
+    fps = 24.0
+    still = np.zeros((10, 3))
+    assert check_path("box", still, fps, lowest_z=np.zeros(10)) == []
+    nan = still.copy()
+    nan[4, 1] = np.nan
+    (problem,) = check_path("box", nan, fps, lowest_z=np.zeros(10))
+    assert problem.frame == 4 and "not a number" in str(problem)
+    fast = still.copy()
+    fast[6:, 0] = 5.0                                          # 120 m/s in one frame
+    assert "m/s" in check_path("box", fast, fps, lowest_z=np.zeros(10))[0].what
+    low = np.zeros(10)
+    low[7] = -0.05
+    (sunk,) = check_path("box", still, fps, lowest_z=low)
+    assert sunk.frame == 7 and "sinks" in sunk.what
+    assert np.allclose(velocities(fast, fps)[6], [120, 0, 0])
