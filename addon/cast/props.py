@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..physics import surfaces
 from ..screenplay import Prop
 from ..story.vocabulary import PROP_CATEGORIES
 from . import prop_furniture, prop_household, prop_outdoor, prop_tableware
@@ -49,8 +50,8 @@ class PropPhysics:
     material: str            # the preset whose physics apply (materials.PRESETS key)
     density_kgm3: float      # of the material itself
     friction: float
-    restitution: float       # bounciness, 0..1 (a real coefficient; Bullet needs calibrating)
-    breakable: bool          # glass, ceramic and porcelain shatter
+    restitution: float       # real coefficient of restitution on a hard floor (Bullet's is not)
+    breakable: bool          # glass, ceramic, porcelain, thin wood: it has a break speed
     mass_kg: float           # volume_m3 * density_kgm3 * fill
     volume_m3: float         # closed volume of all parts
     fill: float              # share of that volume that is solid (a football is mostly air)
@@ -230,11 +231,11 @@ def _category_physics(spec: Category, materials, parts) -> PropPhysics:
 
 def _physics(preset_name: str, vol: float, fill: float, collision: str,
              restitution: float | None = None) -> PropPhysics:
-    preset = PRESETS[preset_name]
+    preset, surface = PRESETS[preset_name], surfaces.surface(preset_name)
     return PropPhysics(material=preset_name, density_kgm3=preset.density_kgm3,
-                       friction=preset.friction,
-                       restitution=preset.restitution if restitution is None else restitution,
-                       breakable=preset.breakable,
+                       friction=surface.grip,
+                       restitution=surface.cor if restitution is None else restitution,
+                       breakable=surface.break_speed_mps is not None,
                        mass_kg=round(vol * preset.density_kgm3 * fill, 6),
                        volume_m3=round(vol, 9), fill=fill, collision=collision)
 

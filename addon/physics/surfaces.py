@@ -33,8 +33,8 @@ Sources (real coefficients, rebound speed / impact speed, sqrt(rebound height / 
 - breaking: no standard covers dropping tableware, so the thresholds are estimates that agree
   with everyday experience and the project's seed case: a drinking glass let go 1 m above a hard
   floor (4.4 m/s) shatters, let go at 0.15 m (1.7 m/s) it survives.  Toughened screen glass
-  survives more (phones often survive waist-high drops); a light bulb's thin envelope less;
-  thin wood (a slat, a crate side) needs a fall of several metres.
+  survives more (phones often survive waist-high drops); a light bulb's thin envelope less.
+  Wooden furniture is not breakable: a chair or a table falls over whole.
 Damping is Blender's (fraction of velocity lost per second): air drag matters only for light,
 broad things (paper, leaves, cloth); angular damping stands in for rolling resistance, which
 Bullet in Blender does not expose.
@@ -77,7 +77,7 @@ SURFACES: dict[str, Surface] = {s.name: s for s in (
     #   name         cor   grip  floor: bounce hardness   break m/s
     _s("glass",      0.35, 0.65, 1.0,  1.0,  2.5),
     _s("metal",      0.5,  0.7,  1.0,  1.0),
-    _s("wood",       0.45, 0.65, 0.9,  0.85, 7.0),     # floorboards as a floor; thin wood breaks
+    _s("wood",       0.45, 0.65, 0.9,  0.85),          # floorboards as a floor; furniture holds
     _s("ceramic",    0.3,  0.7,  1.0,  1.0,  3.2),     # glazed stoneware; tiles as a floor
     _s("porcelain",  0.3,  0.65, 1.0,  1.0,  2.8),     # thinner walls than stoneware
     _s("rubber",     0.8,  1.0,  0.8,  0.4, ang=0.05),
