@@ -1,8 +1,8 @@
 """Operators: thin wrappers that read the scene and preferences and call the engine."""
-from . import animate, cast, parse, properties
+from . import animate, cast, parse, properties, simulate
 
 # Registration order; unregister() runs it backwards.
-_modules = (properties, parse, cast, animate)
+_modules = (properties, parse, cast, animate, simulate)
 
 
 def register() -> None:

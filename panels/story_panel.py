@@ -53,6 +53,7 @@ class STORY_PT_main(bpy.types.Panel):
         row.operator("story.parse", icon='PLAY')
         row.operator("story.cast", icon='COMMUNITY')
         row.operator("story.animate", icon='ARMATURE_DATA')
+        row.operator("story.simulate", icon='PHYSICS')
         if settings.story_text is None:
             layout.label(text="Choose or create a story Text", icon='INFO')
         if settings.last_status:

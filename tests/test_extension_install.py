@@ -58,8 +58,9 @@ def screenplay():
             "parser": text.get("story_parser"), "warnings": text.get("story_warnings")}
 '''
 
-EXPECTED_CLASSES = ["STORY_AddonPreferences", "STORY_OT_animate", "STORY_OT_cast", "STORY_OT_open_story", "STORY_OT_parse",
-                    "STORY_PT_main", "STORY_SceneSettings"]
+EXPECTED_CLASSES = ["STORY_AddonPreferences", "STORY_OT_animate", "STORY_OT_cast",
+                    "STORY_OT_open_story", "STORY_OT_parse", "STORY_OT_simulate", "STORY_PT_main",
+                    "STORY_SceneSettings"]
 
 
 def test_package_imports_without_bpy(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from addon.physics.motion_checks import (ballistic_arc, check_path, impacts, launch_velocity,
+from addon.physics.paths import (ballistic_arc, check_path, impacts, launch_velocity,
                                          velocities)
 from addon.physics.scenario import PropFacts, plan_simulation
 
@@ -26,6 +26,14 @@ def test_props_are_dynamic_when_small_or_moved_and_passive_otherwise():
     assert sim.props["glass"].body == "dynamic" and sim.props["glass"].breakable
     assert sim.props["set_book_1"].body == "passive"   # dressing stays put
     assert sorted(sim.dynamic()) == ["glass", "table"]
+
+
+def test_the_plans_roll_cues_say_when_a_prop_sets_off():
+    plan = {"actors": {}, "props": [{"prop": "ball", "action": "roll", "start_frame": 30},
+                                    {"prop": "glass", "action": "break", "start_frame": 50}]}
+    props = {"ball": PropFacts("ball", 0.4), "glass": PropFacts("glass", 0.3, breakable=True)}
+    sim = plan_simulation(plan, [], props, [], 100)
+    assert sim.props["ball"].moves == [30] and sim.props["glass"].moves == []
 
 
 def test_a_throw_and_a_catch_make_a_flight():
@@ -101,3 +109,16 @@ def test_check_path_reports_nan_speed_and_sinking():
     (sunk,) = check_path("box", still, fps, lowest_z=low)
     assert sunk.frame == 7 and "sinks" in sunk.what
     assert np.allclose(velocities(fast, fps)[6], [120, 0, 0])
+
+
+def test_rolling_path_slows_evenly_to_rest_on_the_mark():
+    from addon.physics.paths import rolling_path
+    path, speed = rolling_path([0, 0, 0.11], [4, 3, 0.5], 120, 24.0, decel_mps2=0.5)
+    assert np.allclose(path[-1], [4, 3, 0.11])             # on the mark, on the floor
+    assert speed == pytest.approx(np.sqrt(2 * 0.5 * 5.0))
+    v = np.linalg.norm(np.diff(path, axis=0), axis=1) * 24
+    assert np.all(np.diff(v) <= 1e-9)                      # never speeds up
+    assert v[0] == pytest.approx(speed, rel=0.02)
+    # too far for the time at that deceleration: it slows harder and still arrives
+    path, speed = rolling_path([0, 0, 0], [20, 0, 0], 48, 24.0, decel_mps2=0.5)
+    assert np.allclose(path[-1], [20, 0, 0]) and speed == pytest.approx(20.0)

@@ -1,4 +1,6 @@
-"""Reading a simulated body's path: impacts, ballistic arcs and the sanity checks after a bake.
+"""Paths of bodies: impacts read from simulated ones, ballistic and rolling ones keyed where a
+prop must meet a mark (a catching hand, the spot a later beat picks it up), and the sanity
+checks after a bake.
 
 Positions are a body's centre per frame, (T, 3) in metres, Z up.  Velocities come from finite
 differences, so an impact shows as a jump in velocity that gravity alone cannot explain.
@@ -64,6 +66,34 @@ def launch_velocity(start: np.ndarray, end: np.ndarray, frames: int, fps: float)
     duration = frames / fps
     return (np.asarray(end, float) - np.asarray(start, float) - 0.5 * GRAVITY * duration ** 2) \
         / duration
+
+
+#: Deceleration of a ball rolling on a floor (rolling resistance ~0.05 g, as on short grass)
+#: and of a thing sliding (friction ~0.4 g), m/s².
+ROLLING_DECEL = 0.5
+SLIDING_DECEL = 4.0
+
+
+def rolling_path(start: np.ndarray, end: np.ndarray, frames: int, fps: float, *,
+                 decel_mps2: float = ROLLING_DECEL) -> tuple[np.ndarray, float]:
+    """Positions at frames 0..frames of a body set moving at `start` that slows evenly to rest
+    at `end` (on the floor, Z kept from `start`), and the speed it left with.  It stops where
+    the deceleration takes it; if that is later than `frames` allow, it decelerates harder so
+    that it still arrives in time."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    flat = end - start
+    flat[2] = 0.0
+    distance = float(np.linalg.norm(flat))
+    duration = frames / fps
+    if distance < 1e-9 or duration <= 0:
+        return np.repeat(start[None], frames + 1, axis=0), 0.0
+    speed = np.sqrt(2 * decel_mps2 * distance)
+    stop = speed / decel_mps2
+    if stop > duration:
+        speed, stop = 2 * distance / duration, duration
+    t = np.minimum(np.arange(frames + 1) / fps, stop)
+    travelled = speed * t - 0.5 * (speed / stop) * t ** 2
+    return start + np.outer(travelled / distance, flat), float(speed)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ MOVABLE_MAX_KG = 25.0
 #: Beats that move whatever they target, however heavy.
 MOVING_ACTIONS = ("push", "pull", "kick", "throw", "pick_up", "carry", "put_down", "drop",
                   "catch")
+#: The plan's cues for a prop that say it is set moving along the floor.
+ROLLING_CUES = ("roll", "slide")
 #: Beats by one actor on another that end with the other on the ground, with their push.
 KNOCKING_ACTIONS = {"punch": 1.6, "push": 1.2, "kick": 1.4}
 
@@ -57,6 +59,7 @@ class PropRole:
     holds: list[Hold] = field(default_factory=list)
     flights: list[Flight] = field(default_factory=list)
     breakable: bool = False
+    moves: list[int] = field(default_factory=list)    # frames the plan sets it moving (a roll)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ def plan_simulation(stage_plan: dict, events: list[dict], props: dict[str, PropF
         if prop in roles:
             roles[prop].body = "dynamic"
             roles[prop].holds.append(Hold(holder, int(start), int(end), hand))
+    for cue in stage_plan.get("props", []):
+        if cue.get("prop") in roles and cue.get("action") in ROLLING_CUES:
+            roles[cue["prop"]].moves.append(int(cue["start_frame"]))
     for role in roles.values():
         role.flights = _flights(role.holds)
     return SimulationPlan(int(frames), roles, _knockdowns(stage_plan, events),

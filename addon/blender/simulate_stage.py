@@ -1,0 +1,191 @@
+"""The simulate stage in Blender: Bullet plays out what the characters touch, baked to keys.
+
+From the animate stage's StagePlan and MotionEvents it builds a rigid-body world (a thick floor,
+the set as passive colliders, every movable prop as a dynamic body, the characters' limbs as
+kinematic capsules), keys each prop to ride in the hand while it is held and along a ballistic
+arc from a throw to a catch, steps the frames in order and records where everything went.  A
+breakable prop that hits something harder than its material stands is simulated again as
+Voronoi shards swapped in at the impact frame; a character knocked down becomes a ragdoll.
+Everything is then keyed (one action per body: "<name> physics") and every rigid body removed,
+so the result renders on any machine without a simulation.  Re-running restores each prop's
+animation from before the stage and replaces only what this stage made.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ..physics.scenario import PropFacts, SimulationPlan, plan_simulation
+from . import cleanup, keys
+from .animate_stage import EVENTS_TEXT, PLAN_TEXT, held_spans
+from .physics_world import BEFORE_KEY, PhysicsPass
+from .tags import tag
+
+log = logging.getLogger(__name__)
+
+STAGE = "simulate"
+REPORT_TEXT = "PhysicsReport.json"
+
+
+class SimulateError(Exception):
+    """The scene cannot be simulated (no staged motion yet, say); one line for the user."""
+
+
+@dataclass
+class SimulateReport:
+    frames: int
+    seconds: float = 0.0
+    passes: int = 0
+    props: dict[str, dict] = field(default_factory=dict)
+    knockdowns: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def props_by_id(blend_data) -> dict:
+    """The cast stage's props (story props and set dressing) by story id."""
+    return {o["story_id"]: o for o in blend_data.objects
+            if o.get("story_stage") == "cast" and "story_category" in o}
+
+
+def clear_simulation(blend_data) -> None:
+    """Undo this stage: props get back the action, place and visibility they had, then
+    everything the stage made goes."""
+    for obj in blend_data.objects:
+        before = obj.get(BEFORE_KEY)
+        if before is None:
+            continue
+        before = json.loads(before)
+        keys.assign(obj, blend_data.actions.get(before["action"]) if before["action"] else None)
+        for channel, value in before["channels"].items():
+            setattr(obj, channel, value)
+        obj.hide_render, obj.hide_viewport = before["hide"]
+        del obj[BEFORE_KEY]
+    cleanup.remove_stage(blend_data, STAGE)
+
+
+def _read_text(blend_data, name: str):
+    text = blend_data.texts.get(name)
+    if text is None:
+        raise SimulateError(f"no {name} in the file: run the animate stage first")
+    try:
+        return json.loads(text.as_string())
+    except json.JSONDecodeError as exc:
+        raise SimulateError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno})")
+
+
+def _facts(obj, story_props: set[str]) -> PropFacts:
+    return PropFacts(obj["story_id"], float(obj.get("story_mass_kg", 1.0)),
+                     breakable=bool(obj.get("story_breakable", False)),
+                     furniture=("story_seat_height_m" in obj or "story_support_top_m" in obj),
+                     from_story=obj["story_id"] in story_props)
+
+
+def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport:
+    """Simulate the staged story and bake it to keys; see the module docstring.  On any
+    failure the scene is left as it was before the stage ran."""
+    started = time.perf_counter()
+    clear_simulation(blend_data)
+    stage_plan = _read_text(blend_data, PLAN_TEXT)
+    events = _read_text(blend_data, EVENTS_TEXT)
+    objects = props_by_id(blend_data)
+    frames = scene.frame_end - scene.frame_start + 1
+    story_props = {p.id for p in screenplay.props}
+    sim = plan_simulation(stage_plan, events, {pid: _facts(o, story_props)
+                                               for pid, o in objects.items()},
+                          held_spans(events, stage_plan, frames - 1), frames)
+    report = SimulateReport(frames)
+    current = PhysicsPass(blend_data, scene, sim, objects, seed)
+    try:
+        recording = current.run()
+        report.passes = 1
+        breaks, rolls = current.find_breaks(recording), current.find_rolls(recording)
+        if breaks or rolls:
+            current.teardown()
+            current = PhysicsPass(blend_data, scene, sim, objects, seed, breaks=breaks,
+                                  rolls=rolls)
+            recording = current.run()
+            report.passes = 2
+        report.problems = [str(p) for p in current.check(recording)]
+        current.bake(recording)
+    except Exception:
+        current.teardown()
+        clear_simulation(blend_data)
+        raise
+    current.teardown()
+    report.props = _summary(sim, objects, current, recording)
+    report.seconds = round(time.perf_counter() - started, 3)
+    for problem in report.problems:
+        log.warning("simulate: %s", problem)
+    text = blend_data.texts.new(REPORT_TEXT)
+    text.write(json.dumps(report.to_dict(), indent=1))
+    tag(text, STAGE, "physics")
+    return report
+
+
+def _summary(sim: SimulationPlan, objects: dict, done: PhysicsPass, recording) -> dict:
+    out = {}
+    for pid, role in sim.props.items():
+        if role.body != "dynamic":
+            continue
+        obj = objects[pid]
+        names = [s.name for s in done.shards.get(pid, [])] or [obj.name]
+        paths = [recording[n][:, :3, 3] for n in names if n in recording]
+        hit = done.breaks.get(pid)
+        if hit is not None:
+            paths.append(hit.path[:, :3, 3])
+        speed = max((float(np.linalg.norm(np.diff(p, axis=0), axis=1).max()) * done.fps
+                     for p in paths if len(p) > 1), default=0.0)
+        out[pid] = {"pieces": len(names), "max_speed_mps": round(speed, 3),
+                    "broken_at_frame": (done.first + hit.frame - 1) if hit else None,
+                    "impact_speed_mps": round(hit.speed_mps, 3) if hit else None,
+                    "held": len(role.holds), "flights": len(role.flights)}
+    return out
+
+
+def prop_metrics(blend_data, scene) -> dict[str, dict]:
+    """Per simulated prop, from the baked keys: pieces showing at the end, top speed and the
+    lowest any piece went (metres; below 0 is through the floor)."""
+    report = blend_data.texts.get(REPORT_TEXT)
+    if report is None:
+        return {}
+    summary = json.loads(report.as_string()).get("props", {})
+    pieces = {pid: [o for o in blend_data.objects if o.get("story_id") == pid
+                    and o.type == "MESH" and (o.get("story_stage") == STAGE
+                                              or "story_category" in o)]
+              for pid in summary}
+    fps = scene.render.fps / scene.render.fps_base
+    frames = range(scene.frame_start, scene.frame_end + 1)
+    local = {o.name: np.array([v.co[:] for v in o.data.vertices]) for objs in pieces.values()
+             for o in objs}
+    lowest = {pid: np.inf for pid in pieces}
+    paths = {o.name: [] for objs in pieces.values() for o in objs}
+    shown = {o.name: [] for objs in pieces.values() for o in objs}
+    for frame in frames:
+        scene.frame_set(frame)
+        for pid, objs in pieces.items():
+            for o in objs:
+                m = np.array(o.matrix_world)
+                paths[o.name].append(m[:3, 3])
+                shown[o.name].append(not o.hide_render)
+                if not o.hide_render and len(local[o.name]):
+                    z = (local[o.name] @ m[2, :3] + m[2, 3]).min()
+                    lowest[pid] = min(lowest[pid], float(z))
+    out = {}
+    for pid, objs in pieces.items():
+        speeds = [np.linalg.norm(np.diff(np.compress(shown[o.name], paths[o.name], axis=0),
+                                         axis=0), axis=1) * fps for o in objs]
+        out[pid] = {"pieces": sum(1 for o in objs if shown[o.name][-1]),
+                    "max_speed_mps": round(max((float(s.max()) for s in speeds if len(s)),
+                                               default=0.0), 4),
+                    "min_z_m": round(lowest[pid], 4) if np.isfinite(lowest[pid]) else None,
+                    **{k: v for k, v in summary[pid].items() if k not in ("pieces",
+                                                                          "max_speed_mps")}}
+    return out
