@@ -51,7 +51,8 @@ def test_a_throw_and_a_catch_make_a_flight():
 def test_a_punch_followed_by_a_fall_knocks_down_at_the_hit():
     plan = {"actors": {
         "boxer": {"segments": [_seg("punch", 24, 43, "victim", "b1")]},
-        "victim": {"segments": [_seg("idle", 0, 43, kind="idle"), _seg("fall", 43, 79, beat="b2")]},
+        "victim": {"segments": [_seg("idle", 0, 43, kind="idle"), _seg("fall", 43, 79, beat="b2"),
+                               _seg("get_up", 79, 139, beat="b4")]},
         "dancer": {"segments": [_seg("fall", 10, 40, beat="b3")]}}}
     events = [{"actor": "victim", "beat": "b2", "start_frame": 43, "handoff_frame": 27},
               {"actor": "dancer", "beat": "b3", "start_frame": 10, "handoff_frame": 20}]
@@ -59,7 +60,9 @@ def test_a_punch_followed_by_a_fall_knocks_down_at_the_hit():
     downs = {k.actor: k for k in sim.knockdowns}
     assert downs["victim"].frame == 43 and downs["victim"].by == "boxer"
     assert downs["victim"].push_mps > 0
+    assert downs["victim"].until == 79                    # the get-up takes him back
     assert downs["dancer"].frame == 30 and downs["dancer"].by is None   # her own fall
+    assert downs["dancer"].until is None                  # and she stays down
 
 
 def test_impacts_find_the_floor_hit_and_its_speed():

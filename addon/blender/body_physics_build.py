@@ -161,32 +161,46 @@ def follow_pose(scene, rig, plan: RagdollPlan, frames: np.ndarray):
     """Step `frames` and read the evaluated rig: the capsules' world matrices (T, S, 4, 4)
     (each segment rides on its anchor bone), every segment bone's armature-space matrix
     (T, B, 4, 4) and the rig's world matrix (T, 4, 4)."""
-    bone_names = tuple(b for s in plan.segments for b in s.bones)
-    rest = {b.name: np.array(b.matrix_local) for b in rig.data.bones}
-    offsets = np.array([np.linalg.inv(rest[s.anchor]) @ s.matrix for s in plan.segments])
-    anchors = [bone_names.index(s.anchor) for s in plan.segments]
-    pose_bones = [rig.pose.bones[b] for b in bone_names]
-    pose = np.empty((len(frames), len(bone_names), 4, 4))
-    world = np.empty((len(frames), 4, 4))
+    return follow_poses(scene, [(rig, plan)], frames)[0]
+
+
+def follow_poses(scene, characters: list[tuple], frames: np.ndarray) -> list[tuple]:
+    """`follow_pose` for several (rig, plan) pairs, stepping the frames once for all."""
+    setups, reads = [], []
+    for rig, plan in characters:
+        bone_names = tuple(b for s in plan.segments for b in s.bones)
+        rest = {b.name: np.array(b.matrix_local) for b in rig.data.bones}
+        offsets = np.array([np.linalg.inv(rest[s.anchor]) @ s.matrix for s in plan.segments])
+        anchors = [bone_names.index(s.anchor) for s in plan.segments]
+        setups.append((bone_names, offsets, anchors))
+        reads.append((rig, [rig.pose.bones[b] for b in bone_names],
+                      np.empty((len(frames), len(bone_names), 4, 4)),
+                      np.empty((len(frames), 4, 4))))
     for t, frame in enumerate(frames):
         scene.frame_set(int(frame))
-        world[t] = np.array(rig.matrix_world)
-        pose[t] = [np.array(pb.matrix) for pb in pose_bones]
-    follow = world[:, None] @ pose[:, anchors] @ offsets[None]
-    return follow, bone_names, pose, world
+        for rig, pose_bones, pose, world in reads:
+            world[t] = np.array(rig.matrix_world)
+            pose[t] = [np.array(pb.matrix) for pb in pose_bones]
+    return [(world[:, None] @ pose[:, anchors] @ offsets[None], bone_names, pose, world)
+            for (bone_names, offsets, anchors), (_, _, pose, world) in zip(setups, reads)]
 
 
 def build_bodies(blend_data, scene, rig, body, collection, story_id: str, frame_start: int,
                  frame_end: int, *, plan: RagdollPlan | None = None,
-                 total_mass_kg: float | None = None, female: float = 0.5) -> CharacterBodies:
+                 total_mass_kg: float | None = None, female: float = 0.5,
+                 followed: tuple | None = None) -> CharacterBodies:
     """Capsule rigid bodies for the character `rig` (skinned `body`) in `collection`, keyed
     to follow its animation over frame_start..frame_end, kinematic throughout (until
-    `switch_to_ragdoll`).  The scene needs a rigid-body world (rigid_world.ensure_world)."""
+    `switch_to_ragdoll`).  The scene needs a rigid-body world (rigid_world.ensure_world).
+    `followed` is what `follow_poses` read for this plan, when the caller stepped the frames
+    for several characters at once."""
     plan = plan or plan_for(rig, body, total_mass_kg, female)
     frames = np.arange(frame_start, frame_end + 1)
-    current = scene.frame_current
-    follow, bone_names, pose, world = follow_pose(scene, rig, plan, frames)
-    scene.frame_set(current)
+    if followed is None:
+        current = scene.frame_current
+        followed = follow_pose(scene, rig, plan, frames)
+        scene.frame_set(current)
+    follow, bone_names, pose, world = followed
     bodies = {}
     for s, segment in enumerate(plan.segments):
         name = f"{rig.name} collider {segment.name}"
@@ -391,11 +405,13 @@ def posed_bones(bodies: CharacterBodies, matrices: np.ndarray) -> np.ndarray:
     return np.linalg.inv(world) @ moved[:, owner] @ (world @ bodies.pose[n])[None]
 
 
-def key_rig_from_bodies(blend_data, bodies: CharacterBodies, matrices: np.ndarray):
+def key_rig_from_bodies(blend_data, bodies: CharacterBodies, matrices: np.ndarray, *,
+                        blend_out: int = 0):
     """Key the rig to the ragdoll: `matrices` (T, S, 4, 4) are the capsules' world matrices
     recorded on the switch frame and the T - 1 frames after it.  One action on the track
-    "Story Physics" above "Story Motion", holding its last pose; the IK controls are keyed
-    off so the keyed bones are what deforms the body.  Returns the action."""
+    "Story Physics" above "Story Motion", holding its last pose, or, with `blend_out`
+    frames, fading over them into the story's motion underneath (a get-up); the IK controls
+    are keyed off so the keyed bones are what deforms the body.  Returns the action."""
     if bodies.switch_frame is None:
         raise RuntimeError(f"{bodies.rig.name!r} is not a ragdoll: call switch_to_ragdoll")
     frame_start = bodies.switch_frame
@@ -428,7 +444,10 @@ def key_rig_from_bodies(blend_data, bodies: CharacterBodies, matrices: np.ndarra
         if control in rig.pose.bones and "ik" in rig.pose.bones[control]:
             keys.key_curve(bag, f'pose.bones["{control}"]["ik"]', 0, control, frames[:1],
                            [0.0], keys.CONSTANT)
-    _place_on_track(rig, action, int(frame_start))
+    strip = _place_on_track(rig, action, int(frame_start)).strips[0]
+    if blend_out > 0:
+        strip.extrapolation = "NOTHING"
+        strip.blend_out = min(float(blend_out), strip.frame_end - strip.frame_start)
     return action
 
 

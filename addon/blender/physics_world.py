@@ -20,7 +20,7 @@ from ..physics.paths import (ROLLING_DECEL, SLIDING_DECEL, Problem, ballistic_ar
                              impacts, rolling_path)
 from ..physics.scenario import SimulationPlan
 from ..physics.surfaces import SURFACES, pair
-from . import keys, rigid_world, shards_build
+from . import body_physics_build, keys, rigid_world, shards_build
 from .tags import tag
 
 STAGE = "simulate"
@@ -35,6 +35,12 @@ BURST_SHARE = 0.25
 #: A prop this far from where a later pick-up expects it is steered there; it counts as set
 #: moving (by a kick) above this speed, and comes to rest this long before the pick-up.
 MARK_TOLERANCE_M = 0.05
+#: Bullet's collision collections in Blender.
+COLLISION_LAYERS = 20
+#: A punch's blow on the head, N·s (a boxer's straight punch delivers about 10-30), and how
+#: long a knocked-down body's ragdoll fades into the get-up that follows.
+PUNCH_IMPULSE_NS = 12.0
+GET_UP_BLEND_S = 0.5
 SET_MOVING_MPS = 0.3
 SETTLE_S = 0.5
 
@@ -50,6 +56,16 @@ class Break:
 
 
 @dataclass(frozen=True)
+class Character:
+    """A character for the pass: its rig, skinned body, ragdoll plan and the poses read once
+    for all passes (body_physics_build.follow_poses)."""
+    rig: object
+    body: object
+    plan: object
+    followed: tuple
+
+
+@dataclass(frozen=True)
 class Roll:
     """A prop a later beat needs at a mark: from `start` to `end` its path (frame, 4, 4), in
     the simulation's centre-of-mass frame, is keyed instead of simulated."""
@@ -62,7 +78,8 @@ class Roll:
 class PhysicsPass:
     def __init__(self, blend_data, scene, sim: SimulationPlan, props: dict, seed: int,
                  breaks: dict[str, Break] | None = None,
-                 rolls: dict[str, list[Roll]] | None = None):
+                 rolls: dict[str, list[Roll]] | None = None,
+                 characters: dict[str, Character] | None = None):
         self.data, self.scene, self.sim, self.props, self.seed = (blend_data, scene, sim,
                                                                   props, seed)
         self.breaks = breaks or {}
@@ -78,6 +95,8 @@ class PhysicsPass:
         self.offsets: dict[str, np.ndarray] = {}   # body name -> matrix from its origin to the base
         self.original_coords: dict[str, np.ndarray] = {}
         self.rolls = rolls or {}
+        self.characters = characters or {}
+        self.people: dict[str, body_physics_build.CharacterBodies] = {}
 
     # -- building ------------------------------------------------------------------------
     def build(self):
@@ -89,12 +108,28 @@ class PhysicsPass:
             self.collection = tag(self.data.collections.new(COLLECTION), STAGE, "physics")
             scene.collection.children.link(self.collection)
         self.floor = ground_preset(self.data)
-        self.made.append(rigid_world.add_floor(self.data, scene, self.collection, self.floor,
-                                               FLOOR_SIZE_M))
+        floor = rigid_world.add_floor(self.data, scene, self.collection, self.floor, FLOOR_SIZE_M)
+        floor.rigid_body.collision_collections = [True] * COLLISION_LAYERS
+        self.made.append(floor)
         for obj in self.data.objects:
             if obj.get("story_stage") == "cast" and obj.type == "MESH" and \
                     str(obj.get("story_id", "")).startswith(WALL_PREFIX):
                 self._passive(obj, "BOX")
+        for layer, (cid, who) in enumerate(self.characters.items()):
+            people = body_physics_build.build_bodies(
+                self.data, scene, who.rig, who.body, self.collection, cid, scene.frame_start,
+                scene.frame_end, plan=who.plan, followed=who.followed)
+            self.people[cid] = people
+            self.made.extend(people.objects())
+            # Each character's own collision collection: bodies pass through each other (an
+            # unstoppable kinematic fist would shove a ragdoll on for metres) while props,
+            # the floor and the walls, in every collection, meet them all.
+            own = [i == 1 + layer % (COLLISION_LAYERS - 1) for i in range(COLLISION_LAYERS)]
+            for obj in people.objects():
+                obj.rigid_body.collision_collections = own
+        for down in self.sim.knockdowns:
+            if down.actor in self.people:
+                self._knock_down(down)
         for pid, role in self.sim.props.items():
             obj = self.props[pid]
             if role.body == "passive":
@@ -104,10 +139,28 @@ class PhysicsPass:
             else:
                 self._dynamic(pid, obj, role)
 
+    def _knock_down(self, down):
+        """The actor's capsules go limp at the knockdown frame, pushed away from whoever hit
+        them (a punch lands on the head)."""
+        people = self.people[down.actor]
+        frame = self.first + down.frame
+        push, impulse, hit = np.zeros(3), np.zeros(3), None
+        if down.by in self.people:
+            index = people.frame_index(frame)
+            pelvis = people.plan.names().index("pelvis")
+            away = people.follow[index, pelvis, :3, 3] - \
+                self.people[down.by].follow[index, pelvis, :3, 3]
+            away[2] = 0.0
+            away /= max(np.linalg.norm(away), 1e-9)
+            push, impulse, hit = away * down.push_mps, away * PUNCH_IMPULSE_NS, "head"
+        self.made.extend(body_physics_build.switch_to_ragdoll(
+            self.data, self.scene, people, frame, push, hit=hit, impulse_ns=impulse))
+
     def _add_body(self, obj, kind: str, shape: str, mass_kg: float | None = None,
                   material: str = "plastic", cor: float | None = None):
         rigid_world.add_rigid_body(obj, self.scene, body_type=kind, shape=shape,
                                    mass_kg=mass_kg)
+        obj.rigid_body.collision_collections = [True] * COLLISION_LAYERS
         self.with_body.append(obj)
         rigid_world.apply_surface(obj, material if material in SURFACES else "plastic",
                                   floor_preset=self.floor, cor=cor)
@@ -243,10 +296,25 @@ class PhysicsPass:
         per story frame."""
         self.build()
         recording = {name: np.zeros((self.sim.frames, 4, 4)) for name in self.bodies}
-        for f in range(self.sim.frames):
-            self.scene.frame_set(self.first + f)
-            for name, obj in self.bodies.items():
-                recording[name][f] = np.array(obj.matrix_world)
+        capsules = {cid: people.objects() for cid, people in self.people.items()}
+        self.limbs = {cid: np.zeros((self.sim.frames, len(objs), 4, 4))
+                      for cid, objs in capsules.items()}
+        # The capsules carry their own keys: the rigs and skins need no evaluating meanwhile.
+        hidden = [o for o in self.data.objects if o.get("story_stage") == "cast" and not
+                  o.hide_viewport and (o.type == "ARMATURE" or (o.parent is not None and
+                                                                o.parent.type == "ARMATURE"))]
+        for obj in hidden:
+            obj.hide_viewport = True
+        try:
+            for f in range(self.sim.frames):
+                self.scene.frame_set(self.first + f)
+                for name, obj in self.bodies.items():
+                    recording[name][f] = np.array(obj.matrix_world)
+                for cid, objs in capsules.items():
+                    self.limbs[cid][f] = [np.array(o.matrix_world) for o in objs]
+        finally:
+            for obj in hidden:
+                obj.hide_viewport = False
         return recording
 
     def find_breaks(self, recording) -> dict[str, Break]:
@@ -359,6 +427,14 @@ class PhysicsPass:
                                           str(obj.get("story_id", name)))
             keys.key_matrices(bag, obj, frames, path @ self.offsets.get(name, np.eye(4)))
             self._replace_action(obj, action)
+        for down in self.sim.knockdowns:
+            people = self.people.get(down.actor)
+            if people is None:
+                continue
+            end = self.sim.frames - 1 if down.until is None else down.until
+            body_physics_build.key_rig_from_bodies(
+                self.data, people, self.limbs[down.actor][down.frame:end + 1],
+                blend_out=0 if down.until is None else int(round(GET_UP_BLEND_S * self.fps)))
         for pid, hit in self.breaks.items():
             intact = self.props[pid]
             action, bag = keys.new_action(self.data, intact, f"{intact.name} physics", STAGE,
@@ -387,13 +463,29 @@ class PhysicsPass:
                                                selected_objects=[obj]):
                     bpy.ops.rigidbody.object_remove()
         self.with_body.clear()
-        for obj in self.made:
-            if obj.name in self.data.objects and obj.get("story_id") == "floor":
-                self.data.objects.remove(obj)
+        shards = [o for objs in self.shards.values() for o in objs]
+        for obj in self.made:                # colliders, capsules, joints; shards stay
+            if obj not in shards:
+                _delete(self.data, obj)
+        self.made = shards
+        constraints = self.data.collections.get(body_physics_build.CONSTRAINTS_COLLECTION)
+        if constraints is not None and not constraints.objects:
+            self.data.collections.remove(constraints)
         if self.own_world and self.scene.rigidbody_world is not None:
             with bpy.context.temp_override(scene=self.scene):
                 bpy.ops.rigidbody.world_remove()
         self.own_world = False
+
+
+def _delete(blend_data, obj):
+    """Remove an object this pass made, with its mesh and actions."""
+    data = obj.data
+    action = obj.animation_data.action if obj.animation_data else None
+    blend_data.objects.remove(obj)
+    if data is not None and data.users == 0:
+        blend_data.meshes.remove(data)
+    if action is not None and action.users == 0:
+        blend_data.actions.remove(action)
 
 
 def _remember(obj):

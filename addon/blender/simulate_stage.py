@@ -20,15 +20,17 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..physics.scenario import PropFacts, SimulationPlan, plan_simulation
-from . import cleanup, keys
-from .animate_stage import EVENTS_TEXT, PLAN_TEXT, held_spans
-from .physics_world import BEFORE_KEY, PhysicsPass
+from . import body_physics_build, cleanup, keys
+from .animate_stage import EVENTS_TEXT, PLAN_TEXT, held_spans, rigs_by_id
+from .physics_world import BEFORE_KEY, Character, PhysicsPass
 from .tags import tag
 
 log = logging.getLogger(__name__)
 
 STAGE = "simulate"
 REPORT_TEXT = "PhysicsReport.json"
+#: How the ragdoll's mass split follows the Screenplay's sex (de Leva's tables, blended).
+FEMALE = {"female": 1.0, "male": 0.0}
 
 
 class SimulateError(Exception):
@@ -102,7 +104,8 @@ def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport
                                                for pid, o in objects.items()},
                           held_spans(events, stage_plan, frames - 1), frames)
     report = SimulateReport(frames)
-    current = PhysicsPass(blend_data, scene, sim, objects, seed)
+    characters = _characters(blend_data, scene, screenplay, sim.actors)
+    current = PhysicsPass(blend_data, scene, sim, objects, seed, characters=characters)
     try:
         recording = current.run()
         report.passes = 1
@@ -110,7 +113,7 @@ def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport
         if breaks or rolls:
             current.teardown()
             current = PhysicsPass(blend_data, scene, sim, objects, seed, breaks=breaks,
-                                  rolls=rolls)
+                                  rolls=rolls, characters=characters)
             recording = current.run()
             report.passes = 2
         report.problems = [str(p) for p in current.check(recording)]
@@ -121,6 +124,8 @@ def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport
         raise
     current.teardown()
     report.props = _summary(sim, objects, current, recording)
+    report.knockdowns = [_knockdown_summary(down, current) for down in sim.knockdowns
+                         if down.actor in current.people]
     report.seconds = round(time.perf_counter() - started, 3)
     for problem in report.problems:
         log.warning("simulate: %s", problem)
@@ -128,6 +133,54 @@ def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport
     text.write(json.dumps(report.to_dict(), indent=1))
     tag(text, STAGE, "physics")
     return report
+
+
+def _characters(blend_data, scene, screenplay, actors: list[str]) -> dict[str, Character]:
+    """Every animated character's rig, body, ragdoll plan and poses over the whole story,
+    read in one pass over the frames with the skins switched off (only bones are read)."""
+    rigs = rigs_by_id(blend_data)
+    skins = {o["story_id"]: o for o in blend_data.objects
+             if o.get("story_stage") == "cast" and "story_garments" in o}
+    female = {c.id: FEMALE.get(c.body.sex, 0.5) for c in screenplay.cast}
+    cids = [cid for cid in actors if cid in rigs and cid in skins]
+    plans = {cid: body_physics_build.plan_for(rigs[cid], skins[cid], female=female.get(cid, 0.5))
+             for cid in cids}
+    frames = np.arange(scene.frame_start, scene.frame_end + 1)
+    meshes = [o for o in blend_data.objects if o.parent is not None and o.parent.name in
+              {rigs[cid].name for cid in cids} and not o.hide_viewport]
+    current = scene.frame_current
+    for obj in meshes:
+        obj.hide_viewport = True
+    try:
+        followed = body_physics_build.follow_poses(scene, [(rigs[c], plans[c]) for c in cids],
+                                                   frames)
+    finally:
+        for obj in meshes:
+            obj.hide_viewport = False
+        scene.frame_set(current)
+    return {cid: Character(rigs[cid], skins[cid], plans[cid], read)
+            for cid, read in zip(cids, followed)}
+
+
+def _knockdown_summary(down, done: PhysicsPass) -> dict:
+    """Where the knocked-down body went: how far the pelvis travelled and how low the
+    capsules sank (below 0 is into the floor), at any moment and over its last quarter
+    second down."""
+    limbs = done.limbs[down.actor]
+    pelvis = done.people[down.actor].plan.names().index("pelvis")
+    end = len(limbs) - 1 if down.until is None else down.until
+    travel = limbs[end, pelvis, :3, 3] - limbs[down.frame, pelvis, :3, 3]
+    segments = done.people[down.actor].plan.segments
+    radii = np.array([s.capsule.radius_m for s in segments])
+    halves = np.array([s.capsule.half_length_m for s in segments])
+    span = limbs[down.frame:end + 1]          # capsules lie along their local Z
+    low = (span[..., 2, 3] - np.abs(span[..., 2, 2]) * halves - radii).min(axis=1)
+    settled = max(1, int(round(0.25 * done.fps)))
+    return {"actor": down.actor, "frame": done.first + down.frame, "by": down.by,
+            "until_frame": None if down.until is None else done.first + down.until,
+            "travel_m": round(float(np.linalg.norm(travel[:2])), 3),
+            "lowest_m": round(float(low.min()), 4),
+            "rest_lowest_m": round(float(low[-settled:].min()), 4)}
 
 
 def _summary(sim: SimulationPlan, objects: dict, done: PhysicsPass, recording) -> dict:

@@ -20,7 +20,7 @@ MOVING_ACTIONS = ("push", "pull", "kick", "throw", "pick_up", "carry", "put_down
 #: The plan's cues for a prop that say it is set moving along the floor.
 ROLLING_CUES = ("roll", "slide")
 #: Beats by one actor on another that end with the other on the ground, with their push.
-KNOCKING_ACTIONS = {"punch": 1.6, "push": 1.2, "kick": 1.4}
+KNOCKING_ACTIONS = {"punch": 0.8, "push": 1.2, "kick": 1.0}
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,13 @@ class PropRole:
 @dataclass(frozen=True)
 class Knockdown:
     """`actor` becomes a ragdoll at `frame`; `by` hit them (None for a fall of their own) with
-    a push of `push_mps` away from the hitter."""
+    a push of `push_mps` away from the hitter.  `until` is where their next beat (a get-up)
+    takes the body back from the ragdoll; None when they stay down."""
     actor: str
     frame: int
     by: str | None = None
     push_mps: float = 0.0
+    until: int | None = None
 
 
 @dataclass
@@ -140,15 +142,18 @@ def _knockdowns(stage_plan: dict, events: list[dict]) -> list[Knockdown]:
                 hits.append((cid, seg))
     out = []
     for cid, actor in sorted(stage_plan.get("actors", {}).items()):
-        for seg in actor.get("segments", []):
+        segments = actor.get("segments", [])
+        for i, seg in enumerate(segments):
             if seg.get("kind") != "action" or seg.get("action") != "fall":
                 continue
-            frame = handoff.get((cid, seg.get("beat")), seg["start_frame"])
+            after = next((s["start_frame"] for s in segments[i + 1:]
+                          if s.get("kind") != "idle"), None)
             hit = next((h for h in hits if h[1].get("target") == cid
                         and abs(h[1]["end_frame"] - seg["start_frame"]) <= 12), None)
             if hit is None:
-                out.append(Knockdown(cid, int(frame)))
+                frame = handoff.get((cid, seg.get("beat")), seg["start_frame"])
+                out.append(Knockdown(cid, int(frame), until=after))
             else:
                 out.append(Knockdown(cid, int(seg["start_frame"]), hit[0],
-                                     KNOCKING_ACTIONS[hit[1]["action"]]))
+                                     KNOCKING_ACTIONS[hit[1]["action"]], after))
     return out
