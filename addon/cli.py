@@ -293,8 +293,12 @@ def cmd_metrics(args) -> dict:
             characters[cid] = {k: round(v, 5) if isinstance(v, float) else v
                                for k, v in report.items()}
         props = simulate_stage.prop_metrics(bpy.data, scene)
+        physics = simulate_stage.physics_report(bpy.data)
+    nan += sum(p["nan"] for p in props.values())
     return {"file": str(path.resolve()), "fps": fps, "frames": len(frames),
-            "characters": characters, "props": props, "nan": nan}
+            "characters": characters, "props": props,
+            "ragdolls": {k["actor"]: k for k in physics.get("knockdowns", [])},
+            "physics_problems": physics.get("problems", []), "nan": nan}
 
 
 def cmd_bvh(args) -> dict:

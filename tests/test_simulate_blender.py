@@ -169,3 +169,27 @@ except simulate_stage.SimulateError as exc:
     emit(str(exc))
 ''', tmp_path, repo_on_path=True)
     assert out == "no StagePlan.json in the file: run the animate stage first"
+
+
+def test_a_bake_that_fails_its_checks_is_retried_with_more_substeps_then_reported(tmp_path):
+    out = blender_proc.run(DROP + '''
+from addon.blender import physics_world
+from addon.physics.paths import Problem
+seen = []
+def check(self, recording):
+    substeps = bpy.context.scene.rigidbody_world.substeps_per_frame
+    seen.append(substeps)
+    return [] if substeps >= limit else [Problem("glass", 5, "sinks 0.050 m into the floor")]
+physics_world.PhysicsPass.check = check
+out = {}
+for limit in (20, 1000):
+    seen.clear()
+    scene, glass, sp = scene_with("glass", 0.15)
+    report = simulate_stage.run_simulate(bpy.data, scene, sp, seed=3)
+    out[str(limit)] = {"substeps": list(seen), "problems": report.problems,
+                       "passes": report.passes}
+emit(out)
+''', tmp_path, repo_on_path=True)
+    assert out["20"] == {"substeps": [10, 20], "problems": [], "passes": 2}
+    assert out["1000"]["substeps"] == [10, 20, 40]
+    assert out["1000"]["problems"] == ["glass at frame 5: sinks 0.050 m into the floor"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..cast.props import CATALOG
-from ..physics import fracture
+from ..physics import fracture, world
 from ..physics.mass import mass_properties
 from ..physics.paths import (ROLLING_DECEL, SLIDING_DECEL, Problem, ballistic_arc, check_path,
                              impacts, rolling_path)
@@ -79,7 +79,8 @@ class PhysicsPass:
     def __init__(self, blend_data, scene, sim: SimulationPlan, props: dict, seed: int,
                  breaks: dict[str, Break] | None = None,
                  rolls: dict[str, list[Roll]] | None = None,
-                 characters: dict[str, Character] | None = None):
+                 characters: dict[str, Character] | None = None,
+                 substeps: int | None = None):
         self.data, self.scene, self.sim, self.props, self.seed = (blend_data, scene, sim,
                                                                   props, seed)
         self.breaks = breaks or {}
@@ -96,6 +97,7 @@ class PhysicsPass:
         self.original_coords: dict[str, np.ndarray] = {}
         self.rolls = rolls or {}
         self.characters = characters or {}
+        self.substeps = substeps             # None: the calibrated world.substeps_for(fps)
         self.people: dict[str, body_physics_build.CharacterBodies] = {}
 
     # -- building ------------------------------------------------------------------------
@@ -103,6 +105,8 @@ class PhysicsPass:
         scene = self.scene
         self.own_world = scene.rigidbody_world is None
         rigid_world.ensure_world(scene, scene.frame_start, scene.frame_end)
+        if self.substeps is not None:
+            scene.rigidbody_world.substeps_per_frame = self.substeps
         self.collection = self.data.collections.get(COLLECTION)
         if self.collection is None:
             self.collection = tag(self.data.collections.new(COLLECTION), STAGE, "physics")
@@ -414,7 +418,9 @@ class PhysicsPass:
             verts = np.array([v.co[:] for v in obj.data.vertices])
             lowest = np.einsum("tij,nj->tni", path[:, :3, :3], verts).min(axis=1)[:, 2] \
                 + path[:, 2, 3] if len(verts) else path[:, 2, 3]
-            out += check_path(name, path[:, :3, 3], self.fps, lowest_z=lowest)
+            out += check_path(name, path[:, :3, 3], self.fps, lowest_z=lowest,
+                              speed_limit_mps=world.MAX_SPEED_MPS,
+                              sink_tolerance_m=world.MAX_PENETRATION_M)
         return out
 
     # -- baking --------------------------------------------------------------------------

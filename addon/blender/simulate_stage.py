@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ..physics import world
 from ..physics.scenario import PropFacts, SimulationPlan, plan_simulation
 from . import body_physics_build, cleanup, keys
 from .animate_stage import EVENTS_TEXT, PLAN_TEXT, held_spans, rigs_by_id
@@ -110,13 +111,18 @@ def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport
         recording = current.run()
         report.passes = 1
         breaks, rolls = current.find_breaks(recording), current.find_rolls(recording)
-        if breaks or rolls:
-            current.teardown()
-            current = PhysicsPass(blend_data, scene, sim, objects, seed, breaks=breaks,
-                                  rolls=rolls, characters=characters)
-            recording = current.run()
-            report.passes = 2
-        report.problems = [str(p) for p in current.check(recording)]
+        for substeps in (None, *world.RETRY_SUBSTEPS[1:]):
+            if substeps is not None or breaks or rolls:
+                current.teardown()
+                current = PhysicsPass(blend_data, scene, sim, objects, seed, breaks=breaks,
+                                      rolls=rolls, characters=characters, substeps=substeps)
+                recording = current.run()
+                report.passes += 1
+            problems = current.check(recording)
+            if not problems:
+                break
+            log.info("simulate: %s; again with more substeps", problems[0])
+        report.problems = [str(p) for p in problems]
         current.bake(recording)
     except Exception:
         current.teardown()
@@ -203,13 +209,16 @@ def _summary(sim: SimulationPlan, objects: dict, done: PhysicsPass, recording) -
     return out
 
 
+def physics_report(blend_data) -> dict:
+    """What the last run of this stage reported (PhysicsReport.json), or {} before one."""
+    text = blend_data.texts.get(REPORT_TEXT)
+    return json.loads(text.as_string()) if text is not None else {}
+
+
 def prop_metrics(blend_data, scene) -> dict[str, dict]:
     """Per simulated prop, from the baked keys: pieces showing at the end, top speed and the
     lowest any piece went (metres; below 0 is through the floor)."""
-    report = blend_data.texts.get(REPORT_TEXT)
-    if report is None:
-        return {}
-    summary = json.loads(report.as_string()).get("props", {})
+    summary = physics_report(blend_data).get("props", {})
     pieces = {pid: [o for o in blend_data.objects if o.get("story_id") == pid
                     and o.type == "MESH" and (o.get("story_stage") == STAGE
                                               or "story_category" in o)]
@@ -236,6 +245,8 @@ def prop_metrics(blend_data, scene) -> dict[str, dict]:
         speeds = [np.linalg.norm(np.diff(np.compress(shown[o.name], paths[o.name], axis=0),
                                          axis=0), axis=1) * fps for o in objs]
         out[pid] = {"pieces": sum(1 for o in objs if shown[o.name][-1]),
+                    "nan": int(sum((~np.isfinite(np.asarray(paths[o.name]))).any(axis=1).sum()
+                                   for o in objs)),
                     "max_speed_mps": round(max((float(s.max()) for s in speeds if len(s)),
                                                default=0.0), 4),
                     "min_z_m": round(lowest[pid], 4) if np.isfinite(lowest[pid]) else None,
