@@ -35,9 +35,14 @@ def test_quintic_decay_starts_with_the_offset_and_its_velocity_and_ends_at_rest(
     # It arrives with no speed or acceleration left: the offset vanishes like (t1 - t)^3.
     near = np.abs(quintic_decay(offset, velocity, np.array([0.24, 0.245]), 0.25))
     assert np.all(near[0] / near[1] > 7.5)
-    # A velocity that closes the gap faster than the blend is slowed so it does not overshoot.
-    fast = quintic_decay(np.array([0.1]), np.array([-5.0]), np.linspace(0, 0.25, 60), 0.25)
+    # A velocity that closes the gap faster than the blend shortens the blend: no overshoot,
+    # and the velocity still matches at the join.
+    times = np.linspace(0, 0.25, 60)
+    fast = quintic_decay(np.array([0.1]), np.array([-5.0]), times, 0.25)
     assert np.all(fast >= -1e-9)
+    assert fast[-1] == 0.0 and np.all(fast[times >= 2.5 * 0.1 / 5.0] == 0.0)
+    start = quintic_decay(np.array([0.1]), np.array([-5.0]), np.array([0.0, 1e-6]), 0.25)
+    assert (start[1] - start[0]) / 1e-6 == pytest.approx([-5.0], rel=1e-3)
 
 
 def test_inertialized_join_has_no_pop(walk):
@@ -123,7 +128,8 @@ def test_concatenate_resamples_and_rejects_what_cannot_be_joined(walk):
 
 def test_library_transitions_stay_within_the_source_jerk():
     library = pytest.importorskip("addon.motion.library").load_library()
-    pairs = [("walk", "run"), ("run", "walk"), ("walk", "punch"), ("punch", "kick")]
+    pairs = [("walk", "run"), ("run", "walk"), ("walk", "punch"), ("punch", "kick"),
+             ("punch", "walk")]
     for a, b in pairs:
         first, second = library.clip(a), library.clip(b)
         inside = max(metrics.peak_jerk(first.positions()), metrics.peak_jerk(second.positions()))

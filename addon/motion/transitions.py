@@ -31,23 +31,26 @@ UP = np.array([0.0, 0.0, 1.0])
 def quintic_decay(offset: np.ndarray, velocity: np.ndarray, times: np.ndarray,
                   blend_s: float) -> np.ndarray:
     """The offset (T, ...) at `times` (T,) seconds after the join, decaying from `offset` with
-    initial `velocity` (per second) to zero at `blend_s` with zero velocity and acceleration
+    initial `velocity` (per second) to zero by `blend_s` with zero velocity and acceleration
     (Bollo's inertialization polynomial, zero initial acceleration)."""
-    t1 = max(float(blend_s), 1e-6)
     x0, v0 = np.asarray(offset, dtype=float), np.asarray(velocity, dtype=float)
     # Keep the polynomial from overshooting through zero when the velocity already closes the
     # gap fast: with zero initial acceleration it stays on one side of zero exactly when
     # |v0| t1 <= 2.5 |x0| (it is x0 (1 - u)^3 (1 + (r + 3) u + (3 r + 6) u^2) with
-    # u = t / t1, r = v0 t1 / x0, positive on [0, 1) iff r >= -2.5).  Bollo shortens the blend
-    # instead; per component we scale the closing velocity down, keeping one blend length.
-    closing = np.where(x0 * v0 < 0, np.abs(v0) * t1 / np.maximum(2.5 * np.abs(x0), 1e-12), 1.0)
-    v0 = v0 / np.maximum(closing, 1.0)
+    # u = t / t1, r = v0 t1 / x0, positive on [0, 1) iff r >= -2.5).  As Bollo does, such a
+    # component gets a shorter blend; slowing its velocity instead would break the velocity
+    # match at the join, and that step is a jerk spike (it made punch -> walk pop).
+    closing = x0 * v0 < 0
+    t1 = np.where(closing, np.minimum(float(blend_s), 2.5 * np.abs(x0)
+                                      / np.maximum(np.abs(v0), 1e-12)), float(blend_s))
+    t1 = np.maximum(t1, 1e-6)
     a = -(12 * x0 + 6 * v0 * t1) / (2 * t1 ** 5)
     b = (30 * x0 + 16 * v0 * t1) / (2 * t1 ** 4)
     c = -(20 * x0 + 12 * v0 * t1) / (2 * t1 ** 3)
-    t = np.minimum(np.asarray(times, dtype=float), t1).reshape((-1,) + (1,) * x0.ndim)
+    times = np.asarray(times, dtype=float).reshape((-1,) + (1,) * x0.ndim)
+    t = np.minimum(times, t1)
     value = (((a * t + b) * t + c) * t * t + v0) * t + x0
-    return np.where(t >= t1, 0.0, value)
+    return np.where(times >= t1, 0.0, value)
 
 
 def angular_velocity(rotations: np.ndarray, fps: float) -> np.ndarray:
