@@ -6,8 +6,8 @@ import pytest
 
 from addon.motion import metrics, quat
 from addon.motion.clip import Clip
-from addon.motion.footlock import (clean_contacts, contact_runs, detect_contacts, foot_lock,
-                                   lock_weights, solve_legs)
+from addon.motion.contacts import clean_contacts, contact_runs, foot_contacts
+from addon.motion.footlock import foot_lock, lock_weights, solve_legs
 from addon.motion.locomotion import (GAITS, follow_path, heading_of, locomote, prepare_cycle,
                                      timed_path)
 from addon.motion.metrics import FOOT_JOINT_HEIGHT_M
@@ -305,8 +305,12 @@ def test_lock_weights_ease_in_and_out():
 
 
 def test_contacts_detected_and_cleaned(walk):
-    detected = detect_contacts(walk.positions(), FPS)
+    detected = foot_contacts(walk.positions(), FPS)
     assert np.mean(detected == walk.contacts) > 0.9
+    # Motion standing 6 cm above z = 0 has its floor found, not its feet all in the air.
+    lifted = walk.positions() + np.array([0.0, 0.0, 0.06])
+    assert not foot_contacts(lifted, FPS).any()
+    assert np.mean(foot_contacts(lifted, FPS, floor_z=None) == detected) > 0.95
     noisy = np.array([[1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0]], bool).T
     assert clean_contacts(noisy, 3)[:, 0].astype(int).tolist() == \
         [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]

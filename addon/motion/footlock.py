@@ -27,6 +27,7 @@ import numpy as np
 
 from . import quat
 from .clip import Clip
+from .contacts import clean_contacts, contact_runs, foot_contacts
 from .ik import two_bone
 from .metrics import FOOT_JOINT_HEIGHT_M
 from .skeleton import INDEX, PARENTS, forward_kinematics
@@ -36,45 +37,6 @@ LEGS = tuple(tuple(INDEX[f"{side}_{part}"] for part in ("hip", "knee", "ankle", 
              for side in ("left", "right"))
 #: Keep a reaching leg just short of straight so the knee keeps a defined bend direction.
 REACH_MARGIN = 0.995
-
-
-def contact_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start and stop frames ([start, stop)) of each run of True in a 1-D mask."""
-    edges = np.diff(np.concatenate([[0], np.asarray(mask, dtype=np.int8), [0]]))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-
-
-def clean_contacts(contacts: np.ndarray, min_frames: int = 3) -> np.ndarray:
-    """Contacts (T, feet) with gaps shorter than `min_frames` filled and runs shorter than
-    `min_frames` dropped: a lock that lasts a frame or two only makes the foot stutter."""
-    contacts = np.array(contacts, dtype=bool)
-    for foot in range(contacts.shape[1]):
-        starts, stops = contact_runs(~contacts[:, foot])
-        for start, stop in zip(starts, stops):
-            if stop - start < min_frames and start > 0 and stop < len(contacts):
-                contacts[start:stop, foot] = True
-        starts, stops = contact_runs(contacts[:, foot])
-        for start, stop in zip(starts, stops):
-            if stop - start < min_frames:
-                contacts[start:stop, foot] = False
-    return contacts
-
-
-def detect_contacts(positions: np.ndarray, fps: float, height_m: float = 0.05,
-                    speed_mps: float = 0.4, foot_joint_height_m: float = FOOT_JOINT_HEIGHT_M,
-                    floor_z: float | None = None) -> np.ndarray:
-    """Which feet are planted (T, 2): the sole is within `height_m` of the floor and the foot
-    moves slower than `speed_mps` horizontally.  Without `floor_z` the floor is found from the
-    clip's lowest soles, so raw mocap that stands a little above or below z = 0 still works."""
-    feet = [leg[3] for leg in LEGS]
-    sole = positions[:, feet, 2] - foot_joint_height_m
-    # Without a floor: where the lower sole is in all but the lowest 5 % of frames, so a
-    # frame or two of penetration does not lift the floor for the whole clip.
-    floor = float(np.percentile(sole.min(axis=1), 5)) if floor_z is None else floor_z
-    velocity = np.gradient(positions[:, feet, :2], axis=0) * fps if len(positions) > 1 \
-        else np.zeros((len(positions), 2, 2))
-    speed = np.linalg.norm(velocity, axis=-1)
-    return clean_contacts((sole - floor < height_m) & (speed < speed_mps))
 
 
 def _smoothstep(x: np.ndarray) -> np.ndarray:
@@ -313,8 +275,9 @@ def foot_lock(clip: Clip, contacts: np.ndarray | None = None, *, blend_s: float 
     """The clip with planted feet pinned to the floor and the pelvis at a height the legs reach.
 
     `contacts` (T, 2) says when the left and right foot are planted; without it the clip's own
-    contacts are used, else they are detected (detect_contacts).  `blend_s` is how long the
-    first lock eases in and the last eases out (swings between locks are shaped instead).
+    contacts are used, else they are detected (contacts.foot_contacts, the floor found from
+    the clip).  `blend_s` is how long the first lock eases in and the last eases out (swings
+    between locks are shaped instead).
     `pelvis_drop_m` (scalar or per frame) lowers the pelvis while keeping the feet where the
     motion put them (a crouched sneak).  `swing_clearance_m` is the least height of a
     swinging sole in mid swing; `pin_weights` (T,) weights the frames that decide where a
@@ -326,8 +289,7 @@ def foot_lock(clip: Clip, contacts: np.ndarray | None = None, *, blend_s: float 
     positions = clip.positions()
     if contacts is None:
         contacts = clip.contacts if clip.contacts is not None else \
-            detect_contacts(positions, clip.fps, foot_joint_height_m=foot_joint_height_m,
-                            floor_z=None)
+            foot_contacts(positions, clip.fps, floor_z=None)
     # A contact of a frame or two (where clips were joined) would yank the foot down and up.
     contacts = clean_contacts(np.asarray(contacts, dtype=bool), min_frames=3)
     feet = positions[:, [leg[3] for leg in LEGS]]

@@ -29,7 +29,8 @@ import numpy as np
 
 from . import quat
 from .clip import Clip
-from .footlock import detect_contacts, foot_lock, gaussian_smooth, smootherstep, solve_legs
+from .contacts import foot_contacts
+from .footlock import foot_lock, gaussian_smooth, smootherstep, solve_legs
 from .metrics import FOOT_JOINT_HEIGHT_M, path_at
 from .skeleton import FEET, INDEX, forward_kinematics, rest_positions
 
@@ -182,8 +183,8 @@ def prepare_cycle(clip: Clip) -> GaitCycle:
     if clip.contacts is not None:
         contacts = np.asarray(clip.contacts[:end + 1], dtype=bool)
     else:
-        contacts = detect_contacts(forward_kinematics(root, rotations, clip.offsets)[0],
-                                   clip.fps)
+        contacts = foot_contacts(forward_kinematics(root, rotations, clip.offsets)[0],
+                                 clip.fps, floor_z=None)
     contacts = contacts.copy()
     contacts[end] = contacts[0]
     pose, height = stand_pose(rotations[:end], clip.offsets)
