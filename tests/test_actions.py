@@ -208,6 +208,29 @@ def test_pick_up_brings_the_wrist_to_the_grasp_point(grasp, height):
     assert result.contact_error_m["grasp"] < 0.03
 
 
+@pytest.mark.parametrize("ball,height,hand", [((0.0, -0.4, 1.2), 1.75, "both"),
+                                               ((0.4, -0.5, 0.6), 1.16, "both"),  # steps in
+                                               ((-0.35, -0.45, 0.9), 1.16, "both"),
+                                               ((0.25, -0.6, 1.0), 1.9, "right"),
+                                               ((-0.4, -0.4, 1.3), 1.5, "left")])
+def test_catch_brings_the_hands_to_the_ball(ball, height, hand):
+    world = np.array([1.0 + ball[0], 2.0 + ball[1], ball[2]])
+    result = synthesise("catch", ActionContext(position=(1.0, 2.0), facing=0.3,
+                                               height_m=height, target=tuple(world),
+                                               params={"hand": hand}))
+    frame = result.contact_frames["grasp"]
+    positions = result.clip.positions()[frame]
+    grips = result.extras["grips"]
+    sides = ("left", "right") if hand == "both" else (hand,)
+    assert set(grips) == set(sides)
+    for side in sides:
+        assert np.linalg.norm(positions[INDEX[f"{side}_wrist"]] - grips[side]) < 0.03
+    # The ball is between two hands, in one hand's grip.
+    middle = np.mean([grips[side] for side in sides], axis=0)
+    assert np.linalg.norm(middle - world) < 1e-6
+    assert max(result.contact_error_m.values()) < 0.03
+
+
 def test_put_down_releases_at_the_target():
     result = build("put_down")
     frame = result.contact_frames["release"]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import blender_proc
@@ -93,7 +94,7 @@ def test_build_bakes_reports_metrics_and_exports_bvh(tmp_path):
     built = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", blend, "--bake-motion")
     assert built.returncode == 0, built.stderr[-2000:]
     built = json.loads(built.stdout)
-    assert built["stages"] == ["parse", "cast", "animate"]
+    assert built["stages"][:3] == ["parse", "cast", "animate"]      # later stages may follow
     assert all(c["strips"] == 0 for c in built["animate"]["characters"].values())
     metrics = run("metrics", blend)
     assert metrics.returncode == 0, metrics.stderr[-2000:]
@@ -201,3 +202,137 @@ def test_a_users_bvh_folder_supplies_the_motion_for_its_labels(tmp_path):
     missing = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", tmp_path / "x.blend",
                   "--motion-folder", tmp_path / "nowhere")
     assert missing.returncode == 1 and "does not exist" in missing.stderr
+
+
+def test_the_eyes_look_at_what_is_looked_at(tmp_path):
+    out = blender_proc.run('''
+import bpy, json
+import numpy as np
+from addon.blender.animate_stage import EVENTS_TEXT, PLAN_TEXT, run_animate
+from addon.blender.cast_stage import run_cast
+from addon.screenplay import Beat, CastMember, Prop, Screenplay, Set
+
+bpy.ops.wm.read_homefile(use_empty=True)
+scene = bpy.context.scene
+sp = Screenplay(cast=[CastMember("man", "man")], props=[Prop("ball", "ball", "ball")],
+                set=Set("outdoor", "park"),
+                beats=[Beat("b1", "man", "look_at", target="ball", duration_s=2.0),
+                       Beat("b2", "man", "wave", duration_s=2.0, after="b1")])
+run_cast(bpy.data, scene, bpy.context.view_layer, sp, seed=3)
+run_animate(bpy.data, scene, sp, seed=3)
+plan = json.loads(bpy.data.texts[PLAN_TEXT].as_string())
+(event,) = [e for e in json.loads(bpy.data.texts[EVENTS_TEXT].as_string()) if e["beat"] == "b1"]
+(look,) = [s for s in plan["actors"]["man"]["segments"]
+           if s.get("beat") == "b1" and s["kind"] == "action"]
+point = np.array(look["aim_point"])
+rig = next(o for o in bpy.data.objects if o.type == "ARMATURE")
+
+def off_target(frame):
+    """Degrees between each eye bone's axis (its line of sight) and the ball."""
+    scene.frame_set(frame)
+    out = []
+    for side in "LR":
+        m = np.array(rig.matrix_world @ rig.pose.bones[f"eye." + side].matrix)
+        to = point - m[:3, 3]
+        cos = m[:3, 1] @ to / np.linalg.norm(m[:3, 1]) / np.linalg.norm(to)
+        out.append(float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))))
+    return out
+
+on = scene.frame_start + event["start_frame"] + event["contacts"]["on_target"]
+emit({"before": off_target(scene.frame_start), "on": [off_target(f) for f in (on, on + 15)]})
+''', tmp_path, repo_on_path=True)
+    assert min(out["before"]) > 30                    # looking ahead, not at the ball yet
+    for frame in out["on"]:
+        assert max(frame) < 3.0                       # both eyes on the ball
+
+
+def test_a_bench_moved_by_hand_is_sat_on_where_it_now_stands(tmp_path):
+    out = blender_proc.run('''
+import bpy, json, math
+import numpy as np
+from pathlib import Path
+from addon.blender.animate_stage import (EVENTS_TEXT, PLAN_TEXT, found_poses, rigs_by_id,
+                                         run_animate, sample_positions)
+from addon.blender.cast_stage import run_cast
+from addon.cast.props import plan_prop
+from addon.cast.sets import plan_set
+from addon.screenplay import Beat, CastMember, Screenplay, Set, Spot, from_json
+from addon.stage.as_found import set_as_found
+
+def untouched(sp):
+    """What staging would take as moved in a freshly cast scene (nothing)."""
+    bpy.ops.wm.read_homefile(use_empty=True)
+    run_cast(bpy.data, bpy.context.scene, bpy.context.view_layer, sp, seed=1)
+    planned = plan_set(sp, {p.id: plan_prop(p, 1) for p in sp.props}, 1)
+    return set_as_found(planned, found_poses(bpy.data))[1]
+
+sp = from_json(Path(sample).read_text())
+room = Screenplay(cast=[CastMember("tom", "Tom")],
+                  set=Set("indoor", "room", spots=[Spot("door", "door")]),
+                  beats=[Beat("b1", "tom", "walk", target="door", duration_s=4.0)])
+still = untouched(room) + untouched(sp)
+scene = bpy.context.scene
+bench = next(o for o in bpy.data.objects if o.get("story_id") == "bench"
+             and o.get("story_stage") == "cast" and o.parent is None)
+before = np.array(bench.location)
+bench.location.x += 1.5
+bench.location.y -= 1.0
+bench.rotation_euler.z += math.pi / 2
+run_animate(bpy.data, scene, sp, seed=1)
+events = json.loads(bpy.data.texts[EVENTS_TEXT].as_string())
+seated = next(e for e in events if "seated" in e.get("contacts", {}))
+frame = scene.frame_start + seated["start_frame"] + seated["contacts"]["seated"]
+rig = rigs_by_id(bpy.data)["old_woman"]
+pelvis = sample_positions(scene, {"w": rig}, range(frame, frame + 1))["w"][0, 0]
+hips = sample_positions(scene, {"w": rig}, range(frame, frame + 1))["w"][0, [1, 2]]
+emit({"still": still, "before": before.tolist(), "bench": list(bench.location),
+      "bench_rot": bench.rotation_euler.z, "pelvis": pelvis.tolist(), "hips": hips.tolist()})
+''', tmp_path, repo_on_path=True,
+        sample=str(ROOT / "sample_scenes" / "bench_sit.screenplay.json"))
+    assert out["still"] == []                 # an untouched set stages as planned
+    pelvis, bench = np.array(out["pelvis"]), np.array(out["bench"])
+    # Seated on the bench where it stands now (within its half length), at seat height.
+    assert np.linalg.norm(pelvis[:2] - bench[:2]) < 0.8
+    assert np.linalg.norm(pelvis[:2] - np.array(out["before"][:2])) > 1.2
+    assert 0.3 < pelvis[2] < 0.8
+    # Facing out of the bench's front, which turned with it.
+    front = np.array([np.sin(out["bench_rot"]), -np.cos(out["bench_rot"])])
+    across = np.subtract(*out["hips"])[:2]             # left hip - right hip
+    facing = np.array([across[1], -across[0]]) / np.linalg.norm(across)
+    assert facing @ front > 0.8
+
+
+def test_a_caught_ball_is_between_the_hands_at_the_catch(tmp_path):
+    out = blender_proc.run('''
+import bpy, json
+import numpy as np
+from addon.blender.animate_stage import (EVENTS_TEXT, PLAN_TEXT, contact_errors, rigs_by_id,
+                                         run_animate)
+from addon.blender.cast_stage import run_cast
+from addon.screenplay import Beat, Body, CastMember, Prop, Screenplay, Set
+
+bpy.ops.wm.read_homefile(use_empty=True)
+scene = bpy.context.scene
+sp = Screenplay(cast=[CastMember("tom", "Tom"),
+                      CastMember("girl", "girl", body=Body(height_m=1.16))],
+                props=[Prop("ball", "ball", "ball")], set=Set("outdoor", "park"),
+                beats=[Beat("b1", "tom", "pick_up", target="ball", duration_s=2.0),
+                       Beat("b2", "tom", "throw", target="ball", after="b1", duration_s=1.2,
+                            params={"destination": "girl"}),
+                       Beat("b3", "girl", "catch", target="ball", after="b2", duration_s=1.0)])
+run_cast(bpy.data, scene, bpy.context.view_layer, sp, seed=1)
+run_animate(bpy.data, scene, sp, seed=1)
+errors = contact_errors(bpy.data, scene)
+plan = json.loads(bpy.data.texts[PLAN_TEXT].as_string())
+(event,) = [e for e in json.loads(bpy.data.texts[EVENTS_TEXT].as_string()) if e["beat"] == "b3"]
+(catch,) = [s for s in plan["actors"]["girl"]["segments"]
+            if s.get("beat") == "b3" and s["kind"] == "action"]
+scene.frame_set(scene.frame_start + event["start_frame"] + event["contacts"]["grasp"])
+rig = rigs_by_id(bpy.data)["girl"]
+hands = [np.array(rig.matrix_world @ rig.pose.bones["wrist." + s].head) for s in "LR"]
+emit({"errors": errors, "hand": event["hand"], "middle": (sum(hands) / 2).tolist(),
+      "ball": catch["target_point"]})
+''', tmp_path, repo_on_path=True)
+    (caught,) = [e for e in out["errors"]["girl"] if e["action"] == "catch"]
+    assert out["hand"] == "both" and caught["error_m"] < 0.03     # each hand on its grip
+    assert np.linalg.norm(np.subtract(out["middle"], out["ball"])) < 0.03

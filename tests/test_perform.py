@@ -61,6 +61,25 @@ def test_a_wave_while_walking_is_layered_over_the_walk():
     assert travelled > 0.5                               # the legs keep walking meanwhile
 
 
+def test_the_gaze_follows_the_looks_and_is_free_while_walking():
+    sp = Screenplay(cast=[CastMember("tom", "Tom"), CastMember("anna", "Anna")],
+                    set=Set("indoor", "room", spots=[Spot("door", "door")]),
+                    beats=[Beat("b1", "tom", "walk", target="door", duration_s=4.0),
+                           Beat("b2", "tom", "look_at", target="anna", after="b1",
+                                duration_s=2.0)])
+    stage, performances = perform(sp)
+    tom = performances["tom"]
+    gaze = tom.gaze
+    assert gaze.weights.shape == (tom.clip.frames,)
+    assert gaze.targets.shape == (tom.clip.frames, 3)
+    walk, look = (next(p for p in tom.pieces if p.beat == b) for b in ("b1", "b2"))
+    assert np.all(gaze.weights[walk.start_frame:walk.end_frame] == 0)
+    looking = slice(look.end_frame - 10, look.end_frame)
+    assert np.all(gaze.weights[looking] > 0.99)
+    anna = stage.actors["anna"].start_pose
+    assert np.linalg.norm(gaze.targets[looking, :2] - np.array(anna[:2]), axis=1).max() < 0.3
+
+
 def test_a_hug_brings_both_actors_together():
     sp = Screenplay(cast=[CastMember("anna", "Anna"), CastMember("ben", "Ben")],
                     beats=[Beat("b1", "anna", "hug", target="ben", duration_s=2.5)])

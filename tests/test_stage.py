@@ -331,3 +331,32 @@ def test_the_hug_sample_meets_and_hugs():
     assert st.beats["b3"].start_frame == st.beats["b2"].end_frame
     assert math.dist(a.pose[:2], b.pose[:2]) == pytest.approx(0.35, abs=0.06)
     assert st.warnings == []
+
+
+# --- the set as found -------------------------------------------------------------------------
+
+def test_a_prop_moved_in_the_scene_moves_its_box_and_the_nav_map():
+    from addon.cast.placement import Pose
+    from addon.stage.as_found import set_as_found
+    sp, plan = scene(props=[("table", "table")])
+    planned = plan.props["table"]
+    box = plan.prop_boxes["table"]
+    same, moved = set_as_found(plan, {"table": Pose(planned.x + 5e-4, planned.y, planned.z,
+                                                    planned.rot_z)})
+    assert same is plan and moved == []             # a float's worth of drift is no move
+    goal = Pose(planned.x + 2.0, planned.y - 1.5, planned.z, planned.rot_z + math.pi / 2)
+    found, moved = set_as_found(plan, {"table": goal})
+    assert moved == ["table"] and plan.props["table"] == planned      # the plan is not edited
+    new = found.prop_boxes["table"]
+    assert (new.x, new.y) == pytest.approx((box.x + 2.0, box.y - 1.5), abs=1e-6)
+    assert (new.width, new.depth, new.height) == (box.width, box.depth, box.height)
+    assert new.rot_z == pytest.approx(box.rot_z + math.pi / 2)
+    assert found.nav.is_free(box.x, box.y) and not plan.nav.is_free(box.x, box.y)
+    assert not found.nav.is_free(new.x, new.y)
+    # Walking to the table goes to where it stands now.
+    sp, _ = scene(props=[("table", "table")],
+                  beats=[beat("b1", "anna", "walk", target="table", duration_s=6.0)])
+    st = stage(sp, found, marks_at(anna=(-3.0, 2.0), ben=(3.0, 2.5)))
+    end = segments_of(st, "anna", kind="locomotion")[-1].pose
+    assert math.hypot(end[0] - new.x, end[1] - new.y) < 1.5
+    assert math.hypot(end[0] - box.x, end[1] - box.y) > 1.0

@@ -1,16 +1,19 @@
 """The stage and animate stages in Blender: plan the action, perform it, key it on the rigs.
 
 Staging starts from where the characters stand now (a user may have moved them after the cast
-stage) and the set the cast stage planned.  The plan is kept in the Text "StagePlan.json" and
-the moments later stages need (releases, contacts, hand-offs to physics) in "MotionEvents.json".
-Each character's motion goes on its rig as one action per beat on the NLA track
-"Story Motion"; the IK controls are switched to FK (`ik` = 0) because the keys drive the bones.
-Re-running replaces the actions, track and Texts this stage made and nothing else.
+stage) and the set the cast stage planned, with its props, dressing and spots where their
+objects stand now (a chair dragged elsewhere is sat on there).  The plan is kept in the Text
+"StagePlan.json" and the moments later stages need (releases, contacts, hand-offs to physics)
+in "MotionEvents.json".  Each character's motion goes on its rig as one action per beat on the
+NLA track "Story Motion", the eye bones keyed to look where the head looks; the IK controls
+are switched to FK (`ik` = 0) because the keys drive the bones.  Re-running replaces the
+actions, track and Texts this stage made and nothing else.
 """
 from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,10 +23,12 @@ from ..cast.placement import Pose
 from ..cast.props import plan_prop
 from ..cast.sets import plan_set
 from ..motion import quat
+from ..motion.eyes import aim_eyes, eye_bones
 from ..motion.library import load_library
 from ..motion.perform import Performer
-from ..motion.retarget import Retargeter, RigError, rig_offsets
+from ..motion.retarget import Retargeter, RigError, rig_offsets, rig_pose
 from ..screenplay import Screenplay
+from ..stage.as_found import set_as_found
 from ..stage.plan import plan_stage
 from . import cleanup
 from .animate_build import TRACK, place_strips, rig_rest, write_action
@@ -53,6 +58,25 @@ class AnimateReport:
 def rigs_by_id(blend_data) -> dict:
     return {o["story_id"]: o for o in blend_data.objects
             if o.type == "ARMATURE" and o.get("story_stage") == "cast"}
+
+
+def found_poses(blend_data) -> dict[str, Pose]:
+    """Where the cast stage's props, set dressing and spots stand now, by story id: the user
+    may have moved them since the set was planned.  Objects parented to something (a prop
+    in a hand, a label) go with their parent and are left out."""
+    out = {}
+    for obj in blend_data.objects:
+        ident = obj.get("story_id")
+        if obj.get("story_stage") != "cast" or obj.parent is not None or ident is None:
+            continue
+        matrix = obj.matrix_basis
+        x, y, z = matrix.translation
+        if "spot_name" in obj:          # set_build lays the spot's arrow (+Z) facing back
+            arrow = matrix.col[2]
+            out[ident] = Pose(x, y, 0.0, math.atan2(-arrow.x, arrow.y))
+        elif "story_category" in obj:
+            out[ident] = Pose(x, y, z, matrix.to_euler("XYZ").z)
+    return out
 
 
 def _text(blend_data, name: str, content: str, story_id: str):
@@ -99,6 +123,9 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
         raise RigError(f"no rig for {', '.join(missing)}: run the cast stage first")
     fps = scene.render.fps / scene.render.fps_base
     set_plan = plan_set(screenplay, {p.id: plan_prop(p, seed) for p in screenplay.props}, seed)
+    set_plan, moved = set_as_found(set_plan, found_poses(blend_data))
+    if moved:
+        log.info("animate: staged with %s where they stand now", ", ".join(moved))
     marks = {cid: Pose(rig.location.x, rig.location.y, 0.0, rig.rotation_euler.z)
              for cid, rig in rigs.items()}
     heights = {cid: float(rig.get("story_height_m", 1.7)) for cid, rig in rigs.items()}
@@ -107,7 +134,7 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
     _text(blend_data, PLAN_TEXT, json.dumps(stage.to_dict()), "stageplan")
     performer = Performer(library, fps, seed, user_clips)
     report = AnimateReport(int(stage.frames), warnings=list(stage.warnings))
-    events = []
+    events, keyed = [], {}
     for cid, track in stage.actors.items():
         rig = rigs[cid]
         rest = rig_rest(rig)
@@ -120,6 +147,13 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
         target = Retargeter.for_rig(rest, performance.clip.offsets)
         local, location = target.pose(_to_rig_space(performance.clip, rig))
         root = target.mapping.bones["pelvis"][0]
+        if performance.gaze is not None:
+            inverse = np.linalg.inv(np.array(rig.matrix_world))
+            looked_at = performance.gaze.targets @ inverse[:3, :3].T + inverse[:3, 3]
+            local = aim_eyes(rest, local, location, rest.index(root),
+                             eye_bones(rest, target.mapping), looked_at,
+                             performance.gaze.weights)
+        keyed[cid] = (rest, local, location, rest.index(root))
         if bake:
             action = write_action(blend_data, rig, f"{rig.name} Story Motion", cid, local,
                                   location, root, first_frame=scene.frame_start)
@@ -143,8 +177,8 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
                                   "frames": performance.clip.frames,
                                   "sources": sorted({p.source for p in performance.pieces})}
     _text(blend_data, EVENTS_TEXT, json.dumps(events), "events")
-    _key_held_props(blend_data, scene, rigs, held_spans(events, stage.to_dict(),
-                                                        report.frames))
+    _key_held_props(blend_data, scene, rigs, keyed,
+                    held_spans(events, stage.to_dict(), report.frames))
     scene.frame_end = scene.frame_start + report.frames
     return report
 
@@ -174,8 +208,9 @@ def sample_positions(scene, rigs: dict, frames: range) -> dict[str, np.ndarray]:
 
 def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
     """How far each hand was from what it reached for at the contact frame, per actor: a grasp
-    (pick up, catch) against the planned grasp point, a handshake against the partner's hand.
-    Read from the evaluated rigs and the stored stage plan and motion events."""
+    (pick up, catch) against each hand's grasp point (two hands hold a ball either side of
+    the planned point), a handshake against the partner's hand.  Read from the evaluated
+    rigs and the stored stage plan and motion events."""
     plan_text, events_text = blend_data.texts.get(PLAN_TEXT), blend_data.texts.get(EVENTS_TEXT)
     if plan_text is None or events_text is None:
         return {}
@@ -196,7 +231,9 @@ def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
         side = "L" if str(segment.get("params", {}).get("hand", "")).startswith("l") else "R"
         if "grasp" in contacts and segment.get("target_point"):
             scene.frame_set(scene.frame_start + event["start_frame"] + contacts["grasp"])
-            error = np.linalg.norm(hand(cid, side) - np.array(segment["target_point"]))
+            points = event.get("grasp_points") or {side: segment["target_point"]}
+            error = max(np.linalg.norm(hand(cid, s[0].upper()) - np.array(point))
+                        for s, point in points.items())
         elif segment["action"] == "handshake" and "contact" in contacts \
                 and segment.get("partner") in rigs:
             scene.frame_set(scene.frame_start + event["start_frame"] + contacts["contact"])
@@ -229,14 +266,17 @@ def held_spans(events: list[dict], plan: dict, last_frame: int) -> list[tuple]:
     return spans
 
 
-def _key_held_props(blend_data, scene, rigs: dict, spans: list[tuple]):
+def _key_held_props(blend_data, scene, rigs: dict, keyed: dict, spans: list[tuple]):
     """Key every prop that is held to ride in its holder's hand during each span; between
     spans it holds where it was let go (the physics stage flies it).  A prop grasped away from
-    the hand (a catch) is put in the palm."""
+    the hand (a catch) is put in the palm.  The hand's placement comes from the keyed pose
+    (`keyed`: rig id → (RigRest, local rotations, root location, root bone index)),
+    evaluated as Blender does, rather than by stepping the scene through every frame."""
     from .animate_build import key_transforms
     by_prop: dict[str, list[tuple]] = {}
     for span in spans:
         by_prop.setdefault(span[0], []).append(span)
+    hands: dict[tuple[str, str], np.ndarray] = {}
     for prop_id, prop_spans in by_prop.items():
         prop = next((o for o in blend_data.objects if o.get("story_id") == prop_id
                      and o.get("story_stage") == "cast" and "story_category" in o), None)
@@ -247,22 +287,31 @@ def _key_held_props(blend_data, scene, rigs: dict, spans: list[tuple]):
         frames, matrices = [], []
         for _, holder, start, end, side in sorted(prop_spans, key=lambda sp: sp[2]):
             rig, bone = rigs[holder], f"wrist.{side}"
-            if end <= start or bone not in rig.pose.bones:
+            if end <= start or bone not in rig.pose.bones or holder not in keyed:
                 continue
-            frames.append(scene.frame_start + start - 1)
-            matrices.append(current)
-            grip = None
-            for frame in range(start, end + 1):
-                scene.frame_set(scene.frame_start + frame)
-                hand = np.array(rig.matrix_world @ rig.pose.bones[bone].matrix)
-                if grip is None:
-                    grip = np.linalg.inv(hand) @ current
-                    if np.linalg.norm(grip[:3, 3]) > 0.2:       # not in the hand: into the palm
-                        grip[:3, 3] = [0.0, 0.1, 0.0]
-                frames.append(scene.frame_start + frame)
-                matrices.append(hand @ grip)
+            if (holder, bone) not in hands:
+                hands[holder, bone] = _bone_matrices(rig, *keyed[holder], bone)
+            hand = hands[holder, bone][start:end + 1]
+            grip = np.linalg.inv(hand[0]) @ current
+            if np.linalg.norm(grip[:3, 3]) > 0.2:       # not in the hand: into the palm
+                grip[:3, 3] = [0.0, 0.1, 0.0]
+            frames += [scene.frame_start + start - 1] + list(
+                scene.frame_start + np.arange(start, start + len(hand)))
+            matrices += [current] + list(hand @ grip)
             current = matrices[-1]
             prop["story_held_by"] = rig["story_id"]
         if frames:
             key_transforms(blend_data, prop, f"{prop.name} in hand", prop_id,
                            np.array(frames, dtype=float), np.array(matrices))
+
+
+def _bone_matrices(rig, rest, local: np.ndarray, location: np.ndarray, root: int,
+                   bone: str) -> np.ndarray:
+    """World matrices (T, 4, 4) of `bone` for keyed pose rotations `local` and root
+    `location`, as the evaluated `rig.matrix_world @ pose_bones[bone].matrix`."""
+    heads, world = rig_pose(rest, local, location, root)
+    b = rest.index(bone)
+    out = np.tile(np.eye(4), (len(local), 1, 1))
+    out[:, :3, :3] = quat.to_matrix(world[:, b])
+    out[:, :3, 3] = heads[:, b]
+    return np.array(rig.matrix_world) @ out

@@ -114,6 +114,7 @@ class ActionResult:
     "seated", "lying", "snap", "clap_0"...; `hand` says which hand ("left", "right", "both").
     `release` is set for throws and drops, `handoff_frame` where a ragdoll takes over (fall).
     `contact_error_m` measures each reach against its goal at its contact frame.
+    `gaze` is where the head looks, for the rig's eyes (the canonical skeleton has none).
     """
     clip: Clip
     contact_frames: dict[str, int] = field(default_factory=dict)
@@ -122,6 +123,15 @@ class ActionResult:
     hand: str | None = None
     contact_error_m: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+    gaze: Gaze | None = None
+
+
+@dataclass
+class Gaze:
+    """What the eyes look at per frame: world points (T, 3), and how far (T,) they are
+    turned to them from looking straight out of the head (0: not at all)."""
+    targets: np.ndarray
+    weights: np.ndarray
 
 
 @dataclass
@@ -401,26 +411,32 @@ class Performance:
         positions, _ = forward_kinematics(pose.root[None], pose.rotations[None], self.offsets)
         return positions[0, INDEX[joint]]
 
-    def posture_for(self, target, joint: str = "right_shoulder", reach_m: float | None = None,
+    def posture_for(self, target, joint: str | tuple[str, ...] = "right_shoulder",
+                    reach_m: float | None = None,
                     base: Pose | None = None, twist: bool = True,
                     max_bend_deg: float = 120.0) -> Pose:
         """The standing pose from which `joint` (a shoulder, or the head) comes within
         `reach_m` of `target` (actor space) with the least effort: the spine bends forward,
         twists towards the target and the knees bend (the pelvis drops and goes back to keep
-        the balance).  A coarse search over a grid of poses, all in one FK call."""
-        target = np.asarray(target, float)
+        the balance).  A coarse search over a grid of poses, all in one FK call.  `joint`
+        may be a tuple of joints with `target` (K, 3) holding one target each (both
+        shoulders to both grips of a two-handed grasp): the farthest of them counts."""
+        target = np.asarray(target, float).reshape(-1, 3)
+        joints = (joint,) if isinstance(joint, str) else tuple(joint)
         base = base or self.neutral
         if reach_m is None:
-            side = joint.split("_")[0]
+            side = joints[0].split("_")[0]
             reach_m = 0.88 * arm_length(self.offsets, side if side in SIDES else "right")
-        heading = np.degrees(np.arctan2(target[0], -target[1]))
+        centre = target.mean(axis=0)
+        heading = np.degrees(np.arctan2(centre[0], -centre[1]))
         turn = float(np.clip(heading, -50, 50)) * 0.6 if twist else 0.0
         bends = np.linspace(0.0, max_bend_deg, 20)
         drops = np.linspace(0.0, 0.5, 11) * self.scale
         grid_b, grid_d = (g.ravel() for g in np.meshgrid(bends, drops, indexing="ij"))
         roots, rotations = self._bent(base, grid_b, grid_d, turn)
         positions, _ = forward_kinematics(roots, rotations, self.offsets)
-        distance = np.linalg.norm(positions[:, INDEX[joint]] - target, axis=-1)
+        distance = np.linalg.norm(positions[:, [INDEX[j] for j in joints]] - target,
+                                  axis=-1).max(axis=1)
         too_far = np.maximum(distance - reach_m, 0.0) / reach_m
         too_near = np.maximum(0.55 * reach_m - distance, 0.0) / reach_m
         b, d = grid_b / 110.0, grid_d / (0.5 * self.scale)
@@ -646,5 +662,8 @@ class Performance:
             positions = self.local_positions()
             for name, (joint, frame, goal) in checks.items():
                 errors[name] = float(np.linalg.norm(positions[frame, INDEX[joint]] - goal))
+        gaze = None
+        if self.gaze is not None:
+            gaze = Gaze(ctx.to_world(self.gaze[0]), self.gaze[1].copy())
         return ActionResult(clip, dict(contact_frames or {}), release, handoff_frame, hand,
-                            errors, dict(extras or {}))
+                            errors, dict(extras or {}), gaze)

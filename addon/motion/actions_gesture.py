@@ -35,7 +35,7 @@ def _gaze_target(ctx: ActionContext, perf: Performance, distance_m: float = 2.0)
 
 def look_at(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResult:
     """The head and eyes turn to `target` (world) and stay on it; for targets far to the side
-    the chest turns with them.  extras: `look_target` (world) for the rig's eyes."""
+    the chest turns with them; the result's `gaze` aims the rig's eyes."""
     perf = Performance("look_at", ctx, duration_s, fps, breathing=1.0, drift=0.3)
     target = _gaze_target(ctx, perf, 3.0)
     direction = target - _eyes(perf)
@@ -45,8 +45,7 @@ def look_at(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionR
     weight = perf.ramp(0.05 * perf.duration, 0.05 * perf.duration + turn_s)
     perf.key(0.0, perf.neutral)
     perf.look(target, weight, neck_share=0.4, chest_share=chest)
-    return perf.finish(contact_frames={"on_target": perf.frame(0.05 * perf.duration + turn_s)},
-                       extras={"look_target": ctx.to_world(target)})
+    return perf.finish(contact_frames={"on_target": perf.frame(0.05 * perf.duration + turn_s)})
 
 
 def nod(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResult:

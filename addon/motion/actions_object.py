@@ -91,7 +91,8 @@ def _face_target(perf: Performance, point: np.ndarray, end_s: float,
 def _reach_and_hold(name: str, ctx: ActionContext, duration_s: float, fps: float,
                     picking: bool) -> ActionResult:
     """pick_up (`picking`) or put_down: the body bends to bring the hand(s) to the target at
-    the contact frame, dwells there a moment and comes back up."""
+    the contact frame, dwells there a moment and comes back up.  extras: `grips`, each
+    hand's wrist goal (world)."""
     perf = Performance(name, ctx, duration_s, fps, breathing=1.0, drift=0.4)
     point = ctx.local_target()
     hand = _hands(ctx, point)
@@ -102,9 +103,8 @@ def _reach_and_hold(name: str, ctx: ActionContext, duration_s: float, fps: float
     dwell = min(0.08 * span, 0.15)
     reach_side = hand if hand != "both" else "right"
     centre, facing = _face_target(perf, point, contact_s - dwell - 0.12 * span)
-    posture = perf.posture_for(perf.in_body(point, centre, facing),
-                               f"{reach_side}_shoulder" if hand != "both" else "neck",
-                               reach_m=None if hand != "both" else 0.55 * scale)
+    posture = perf.posture_for(perf.in_body(np.stack([grips[s] for s in grips]), centre,
+                                            facing), tuple(f"{s}_shoulder" for s in grips))
     perf.key(0.0, perf.neutral)
     perf.key(contact_s - dwell / 2, posture)
     perf.key(contact_s + dwell / 2, posture)
@@ -126,7 +126,9 @@ def _reach_and_hold(name: str, ctx: ActionContext, duration_s: float, fps: float
     event = "grasp" if picking else "release"
     checks = {f"{event}_{side}" if hand == "both" else event: (f"{side}_wrist", frame, grip)
               for side, grip in grips.items()}
-    result = perf.finish(contact_frames={event: frame}, hand=hand, checks=checks)
+    result = perf.finish(contact_frames={event: frame}, hand=hand, checks=checks,
+                         extras={"grips": {side: ctx.to_world(grip)
+                                           for side, grip in grips.items()}})
     if not picking:
         wrist = result.clip.positions()[frame, INDEX[f"{reach_side}_wrist"]]
         result.release = Release(frame, wrist, np.zeros(3))
@@ -323,7 +325,8 @@ def _hermite_piece(t, t0, t1, p0, p1, v0, v1) -> np.ndarray:
 def catch(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResult:
     """Catching something that arrives at `target` (world) at `contact_time_s` (param;
     default 60% in): eyes on it, both hands (or `hand`) meet it there at the "grasp"
-    frame, then give a little towards the chest to soften it."""
+    frame, then give a little towards the chest to soften it.  The actor steps in when it
+    is beyond comfortable reach.  extras: `grips`, each hand's wrist goal (world)."""
     perf = Performance("catch", ctx, duration_s, fps, breathing=0.8, drift=0.3)
     point = ctx.local_target()
     hand = ctx.param("hand", "both")
@@ -336,12 +339,12 @@ def catch(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionRes
     params = dict(ctx.params, width_m=width)
     grips = _grips(replace(ctx, params=params), hand, point, _across(point))
     centre, facing = _face_target(perf, point, max(contact_s - 0.2 * span, 0.1 * span),
-                                  far_m=1.2, off_deg=50.0)
+                                  near_m=0.35, far_m=0.5, off_deg=30.0)
     holds = {side: perf.body_point(hold, centre, facing)
              for side, hold in _hold_points(perf, hand).items()}
-    posture = perf.posture_for(perf.in_body(point, centre, facing),
-                               "neck" if hand == "both" else f"{hand}_shoulder",
-                               reach_m=0.6 * scale if hand == "both" else None)
+    # Each shoulder within reach of its own grip: two hands meet the ball either side of it.
+    posture = perf.posture_for(perf.in_body(np.stack([grips[s] for s in grips]), centre,
+                                            facing), tuple(f"{s}_shoulder" for s in grips))
     perf.key(0.0, perf.neutral)
     perf.key(contact_s, posture)
     perf.key(min(contact_s + 0.35, span), perf.neutral.bent(forward_deg=5.0))
@@ -354,7 +357,9 @@ def catch(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionRes
     perf.look(point, perf.ramp(0.0, 0.2 * span), neck_share=0.45)
     frame = perf.frame(contact_s)
     checks = {f"grasp_{side}": (f"{side}_wrist", frame, grip) for side, grip in grips.items()}
-    return perf.finish(contact_frames={"grasp": frame}, hand=hand, checks=checks)
+    return perf.finish(contact_frames={"grasp": frame}, hand=hand, checks=checks,
+                       extras={"grips": {side: ctx.to_world(grip)
+                                         for side, grip in grips.items()}})
 
 
 def drop(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResult:

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import quat
 from .actions import ACTION_BUILDERS, synthesise
-from .actions_base import ActionContext
+from .actions_base import ActionContext, Gaze
 from .clip import Clip
 from .footlock import foot_lock
 from .locomotion import GAITS, follow_path, gait_cycle, prepare_cycle
@@ -62,6 +62,7 @@ class Performance:
     pieces: list[Piece]
     events: list[dict] = field(default_factory=list)    # releases, contacts, hand-offs
     warnings: list[str] = field(default_factory=list)
+    gaze: Gaze | None = None        # what the eyes look at, frame by frame (the whole clip)
 
 
 def proportioned(clip: Clip, offsets: np.ndarray) -> Clip:
@@ -131,6 +132,32 @@ def _fit(clip: Clip, frames: int) -> Clip:
                    contacts=contacts)
 
 
+class _GazeTrack:
+    """The gaze of a whole performance, filled in segment by segment (and layer by layer,
+    a layer's gaze faded in over what is below it)."""
+
+    def __init__(self):
+        self.parts: list[tuple[int, int, Gaze, np.ndarray | None]] = []
+
+    def add(self, start: int, frames: int, gaze: Gaze | None, fade: np.ndarray | None = None):
+        if gaze is not None:
+            self.parts.append((start, frames, gaze, fade))
+
+    def gaze(self, frames: int) -> Gaze | None:
+        if not self.parts:
+            return None
+        targets, weights = np.zeros((frames, 3)), np.zeros(frames)
+        for start, count, gaze, fade in self.parts:
+            count = max(0, min(count, frames - start, len(gaze.weights)))
+            span = slice(start, start + count)
+            weight = gaze.weights[:count] * (1.0 if fade is None else fade[:count])
+            # Over a gaze already there, the new one takes over as far as its weight says.
+            mix = np.where(weights[span] > 0, weight, 1.0)[:, None]
+            targets[span] = targets[span] * (1 - mix) + gaze.targets[:count] * mix
+            weights[span] = weights[span] * (1 - weight) + weight
+        return Gaze(targets, np.clip(weights, 0.0, 1.0))
+
+
 class Performer:
     """Builds performances for the actors of one stage plan."""
 
@@ -158,15 +185,18 @@ class Performer:
         height otherwise."""
         offsets = body_offsets(track.height_m) if offsets is None else offsets
         clips, pieces, events, warnings = [], [], [], []
+        look = _GazeTrack()
         for k, segment in enumerate(track.segments):
             last = k == len(track.segments) - 1
             frames = segment.end_frame - segment.start_frame + (1 if last else 0)
             if frames <= 0:
                 continue
             if segment.kind == "idle" and segment.posture != "stand" and clips:
-                clip, event = breathing(clips[-1], frames, self.fps), {}
+                clip, event, gaze = breathing(clips[-1], frames, self.fps), {}, None
             else:
-                clip, event = self._segment(track, segment, offsets, others or {}, warnings)
+                clip, event, gaze = self._segment(track, segment, offsets, others or {},
+                                                  warnings)
+            look.add(segment.start_frame, frames, gaze)
             clips.append(_fit(clip.resampled(self.fps), frames))
             pieces.append(Piece(segment.beat or f"{segment.action} (staged)", segment.beat,
                                 segment.action, segment.start_frame,
@@ -176,12 +206,13 @@ class Performer:
                                "start_frame": segment.start_frame, **event})
         joined = concatenate(clips, BLEND_S, align=False, fps=self.fps, name=track.id)
         for layer in track.layers:
-            joined = self._layered(joined, track, layer, offsets, others or {}, warnings)
-        return Performance(track.id, joined, pieces, events, warnings)
+            joined = self._layered(joined, track, layer, offsets, others or {}, warnings, look)
+        return Performance(track.id, joined, pieces, events, warnings, look.gaze(joined.frames))
 
-    def _layered(self, base: Clip, track, layer, offsets, others, warnings) -> Clip:
+    def _layered(self, base: Clip, track, layer, offsets, others, warnings,
+                 look: _GazeTrack) -> Clip:
         """`base` with an upper-body action (a wave while walking) laid over its arms, neck
-        and head for the layer's frames, faded in and out."""
+        and head for the layer's frames, faded in and out (its gaze with them)."""
         start, end = layer.start_frame, min(layer.end_frame, base.frames)
         if end - start < 2 or layer.action not in ACTION_BUILDERS:
             if layer.action not in ACTION_BUILDERS:
@@ -191,10 +222,12 @@ class Performer:
         facing = _heading(base.rotations[start, 0])
         context = replace(self._context(track, layer, offsets, others),
                           position=(float(x), float(y)), facing=facing)
-        upper = synthesise(layer.action, context, (end - start) / self.fps, self.fps).clip
+        result = synthesise(layer.action, context, (end - start) / self.fps, self.fps)
+        upper = result.clip
         frames = min(end - start, upper.frames)
         ramp = np.clip(np.minimum(np.arange(frames) + 1, frames - np.arange(frames))
                        / (BLEND_S * self.fps), 0.0, 1.0)
+        look.add(start, frames, result.gaze, ramp)
         rotations = np.array(base.rotations)
         for joint in UPPER_BODY:
             j = INDEX[joint]
@@ -217,26 +250,27 @@ class Performer:
                              other_height_m=other_height, params=dict(segment.params),
                              seed=self.seed, rest_offsets=offsets)
 
-    def _segment(self, track, segment, offsets, others, warnings) -> tuple[Clip, dict]:
+    def _segment(self, track, segment, offsets, others, warnings
+                 ) -> tuple[Clip, dict, Gaze | None]:
         duration = max(segment.duration_s, 1.0 / self.fps)
         if segment.kind == "locomotion" and segment.path is not None and len(segment.path) > 1:
             gait = segment.gait if segment.gait in GAITS else "walk"
             clip = follow_path(segment.path[:, 0], segment.path[:, 1:3],
                                self._cycle(gait, offsets), self.fps, gait=GAITS[gait],
                                initial_heading=float(segment.facing[0]))
-            return replace(clip, source="locomotion"), {}
+            return replace(clip, source="locomotion"), {}, None
         action = segment.action if segment.kind == "action" else "idle"
         own = [c for c in self.library.by_label(action) if c.name in self.user_clips]
         if own:
             x, y, facing = segment.pose
             clip = anchored(placed(proportioned(own[0], offsets), x, y, facing))
-            return replace(clip, source=f"user:{own[0].name}"), {}
+            return replace(clip, source=f"user:{own[0].name}"), {}, None
         if action in MOCAP and self.library.by_label(MOCAP[action]):
             x, y, facing = segment.pose
             clip = proportioned(self.library.by_label(MOCAP[action])[0], offsets)
             clip = placed(clip, x, y, facing)
             clip = foot_lock(anchored(clip)) if action in GROUNDED else clip
-            return replace(clip, source=f"mocap:{MOCAP[action]}"), {}
+            return replace(clip, source=f"mocap:{MOCAP[action]}"), {}, None
         if action not in ACTION_BUILDERS:
             warnings.append(f"{track.id}: no motion for {action!r} (beat {segment.beat}); "
                             f"idles instead")
@@ -258,4 +292,7 @@ class Performer:
         if result.contact_frames:
             event["contacts"] = {k: int(v) for k, v in result.contact_frames.items()}
             event["hand"] = result.hand
-        return result.clip, event
+        if "grips" in result.extras:
+            event["grasp_points"] = {side: [float(v) for v in point]
+                                     for side, point in result.extras["grips"].items()}
+        return result.clip, event, result.gaze

@@ -226,6 +226,13 @@ def rig_positions(rig: RigRest, local: np.ndarray, root_location: np.ndarray,
                   root_bone: int) -> np.ndarray:
     """Bone head positions (T, B, 3) in armature space for posed local rotations, the same
     way Blender evaluates a pose (for tests and metrics without Blender)."""
+    return rig_pose(rig, local, root_location, root_bone)[0]
+
+
+def rig_pose(rig: RigRest, local: np.ndarray, root_location: np.ndarray,
+             root_bone: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bone heads (T, B, 3) and rotations (T, B, 4) in armature space for posed local
+    rotations, evaluated as Blender does."""
     frames = len(local)
     heads = np.zeros((frames, len(rig.names), 3))
     world = np.zeros((frames, len(rig.names), 4))
@@ -241,5 +248,5 @@ def rig_positions(rig: RigRest, local: np.ndarray, root_location: np.ndarray,
             heads[:, b] = heads[:, parent] + quat.rotate(world[:, parent], offset)
         if b == root_bone:
             heads[:, b] = heads[:, b] + quat.rotate(rig.rotations[b], root_location)
-    return heads
+    return heads, world
 
