@@ -105,6 +105,9 @@ helmet = [o.parent_bone for o in bpy.data.objects if o.get("story_accessory") ==
 animate_ret = bpy.ops.story.animate()
 strips = [len(o.animation_data.nla_tracks["Story Motion"].strips) for o in bpy.data.objects
           if o.type == "ARMATURE"]
+simulate_ret = bpy.ops.story.simulate()
+simulate_status = scene.story_motion.last_status
+physics = "PhysicsReport.json" in bpy.data.texts
 story = bpy.data.texts["Story"].as_string()
 pointer = scene.story_motion.story_text.name if scene.story_motion.story_text else None
 
@@ -117,6 +120,7 @@ bpy.ops.extensions.package_uninstall(
 import os
 emit({"before": before, "ret": sorted(ret), "cast": [sorted(cast_ret), cast_status, rigs, helmet],
       "animate": [sorted(animate_ret), strips],
+      "simulate": [sorted(simulate_ret), simulate_status, physics],
       "sp": sp, "story": story, "pointer": pointer,
       "status": status, "disabled": disabled, "after": registered(),
       "check": list(addon_utils.check(MODULE)),
@@ -138,6 +142,9 @@ emit({"before": before, "ret": sorted(ret), "cast": [sorted(cast_ret), cast_stat
     assert len(rigs) == 1 and helmet == ["head"]    # the packaged body kit works
     animate_ret, strips = out["animate"]
     assert animate_ret == ["FINISHED"] and strips[0] >= 1   # and the motion library
+    simulate_ret, simulate_status, physics = out["simulate"]
+    assert simulate_ret == ["FINISHED"] and physics, simulate_status
+    assert simulate_status.startswith("Simulated")
 
     for state in (out["disabled"], out["after"]):
         assert state["classes"] == []

@@ -21,6 +21,7 @@ from ..physics.paths import (ROLLING_DECEL, SLIDING_DECEL, Problem, ballistic_ar
 from ..physics.scenario import SimulationPlan
 from ..physics.surfaces import SURFACES, pair
 from . import body_physics_build, keys, rigid_world, shards_build
+from .animate_build import place_strips
 from .tags import tag
 
 STAGE = "simulate"
@@ -438,6 +439,7 @@ class PhysicsPass:
             if people is None:
                 continue
             end = self.sim.frames - 1 if down.until is None else down.until
+            _motion_to_strip(people.rig)
             body_physics_build.key_rig_from_bodies(
                 self.data, people, self.limbs[down.actor][down.frame:end + 1],
                 blend_out=0 if down.until is None else int(round(GET_UP_BLEND_S * self.fps)))
@@ -481,6 +483,17 @@ class PhysicsPass:
             with bpy.context.temp_override(scene=self.scene):
                 bpy.ops.rigidbody.world_remove()
         self.own_world = False
+
+
+def _motion_to_strip(rig):
+    """A rig's baked story motion (`build --bake-motion`: its active action) would be played
+    over every NLA track, the ragdoll's too: lay it as the one strip of "Story Motion"."""
+    animation = rig.animation_data
+    action = animation.action if animation is not None else None
+    if action is None or action.get("story_stage") != "animate":
+        return
+    place_strips(rig, [(action.name, action.frame_range[0], action)])
+    animation.action = None
 
 
 def _delete(blend_data, obj):
