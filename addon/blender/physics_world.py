@@ -454,9 +454,9 @@ class PhysicsPass:
                 bag = keys.action_channelbag(shard.animation_data.action)
                 _key_visible(bag, [self.first, self.first + hit.frame - 1], [False, True])
 
-    def teardown(self):
+    def teardown(self, *, keep_shards: bool = True):
         """Take away every rigid body and collider this pass added, and the world if it
-        made it."""
+        made it; the shards too unless they are the result being kept."""
         import bpy
         for name, offset in self.offsets.items():
             obj = self.data.objects.get(name)
@@ -471,7 +471,7 @@ class PhysicsPass:
                                                selected_objects=[obj]):
                     bpy.ops.rigidbody.object_remove()
         self.with_body.clear()
-        shards = [o for objs in self.shards.values() for o in objs]
+        shards = [o for objs in self.shards.values() for o in objs] if keep_shards else []
         for obj in self.made:                # colliders, capsules, joints; shards stay
             if obj not in shards:
                 _delete(self.data, obj)

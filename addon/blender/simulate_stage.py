@@ -113,7 +113,7 @@ def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport
         breaks, rolls = current.find_breaks(recording), current.find_rolls(recording)
         for substeps in (None, *world.RETRY_SUBSTEPS[1:]):
             if substeps is not None or breaks or rolls:
-                current.teardown()
+                current.teardown(keep_shards=False)
                 current = PhysicsPass(blend_data, scene, sim, objects, seed, breaks=breaks,
                                       rolls=rolls, characters=characters, substeps=substeps)
                 recording = current.run()
