@@ -125,3 +125,12 @@ def test_rolling_path_slows_evenly_to_rest_on_the_mark():
     # too far for the time at that deceleration: it slows harder and still arrives
     path, speed = rolling_path([0, 0, 0], [20, 0, 0], 48, 24.0, decel_mps2=0.5)
     assert np.allclose(path[-1], [20, 0, 0]) and speed == pytest.approx(20.0)
+
+
+def test_penetration_is_the_deepest_point_inside_a_convex_body():
+    from addon.physics.paths import penetration
+    normals = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1.0]])
+    offsets = np.full(6, 0.5)                                   # the unit cube about 0
+    assert penetration([[2, 0, 0], [0, 0, 0.9]], normals, offsets) == 0.0
+    assert penetration([[0.45, 0, 0], [2, 2, 2]], normals, offsets) == pytest.approx(0.05)
+    assert penetration([[0, 0, 0]], normals, offsets) == pytest.approx(0.5)

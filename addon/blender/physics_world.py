@@ -17,7 +17,7 @@ from ..cast.props import CATALOG
 from ..physics import fracture, world
 from ..physics.mass import mass_properties
 from ..physics.paths import (ROLLING_DECEL, SLIDING_DECEL, Problem, ballistic_arc, check_path,
-                             impacts, rolling_path)
+                             impacts, penetration, rolling_path)
 from ..physics.scenario import SimulationPlan
 from ..physics.surfaces import SURFACES, pair
 from . import body_physics_build, keys, rigid_world, shards_build
@@ -412,7 +412,8 @@ class PhysicsPass:
         return Roll(str(obj["story_id"]), launch, until, path[:-1])
 
     def check(self, recording) -> list[Problem]:
-        """Sanity of every recorded path: finite, not absurdly fast, not through the floor."""
+        """Sanity of every recorded path: finite, not absurdly fast, not through the floor,
+        and the bodies at rest at the end not inside each other."""
         out = []
         for name, path in recording.items():
             obj = self.bodies[name]
@@ -422,6 +423,36 @@ class PhysicsPass:
             out += check_path(name, path[:, :3, 3], self.fps, lowest_z=lowest,
                               speed_limit_mps=world.MAX_SPEED_MPS,
                               sink_tolerance_m=world.MAX_PENETRATION_M)
+        return out + self._resting_overlaps(recording)
+
+    def _resting_overlaps(self, recording) -> list[Problem]:
+        """Bodies resting at the last frame whose hulls hold each other's points deeper than
+        the tolerance (a hull over-fills a hollow prop, so this errs on the side of a report)."""
+        last = self.sim.frames - 1
+        resting = []
+        for name, path in recording.items():
+            if last < 1 or np.linalg.norm(path[last, :3, 3] - path[last - 1, :3, 3]) * self.fps \
+                    > world.REST_SPEED_MPS:
+                continue
+            obj = self.bodies[name]
+            verts = np.array([v.co[:] for v in obj.data.vertices])
+            world_verts = verts @ path[last, :3, :3].T + path[last, :3, 3]
+            normals, offsets = _hull_planes(verts)
+            resting.append((name, world_verts, normals @ path[last, :3, :3].T,
+                            offsets + normals @ path[last, :3, :3].T @ path[last, :3, 3]
+                            if len(normals) else offsets))
+        out = []
+        for i, (a, points, _, _) in enumerate(resting):
+            centre = points.mean(axis=0)
+            reach = np.linalg.norm(points - centre, axis=1).max()
+            for b, other, normals, offsets in resting[i + 1:]:
+                if np.linalg.norm(other.mean(axis=0) - centre) > reach + \
+                        np.linalg.norm(other - other.mean(axis=0), axis=1).max():
+                    continue
+                depth = max(penetration(points, normals, offsets),
+                            penetration(other, *resting[i][2:]))
+                if depth > world.MAX_PENETRATION_M:
+                    out.append(Problem(a, last, f"rests {depth:.3f} m inside {b}"))
         return out
 
     # -- baking --------------------------------------------------------------------------
@@ -539,6 +570,25 @@ def ground_preset(blend_data) -> str:
     words = ground.active_material.name.split() if ground and ground.active_material else []
     name = words[1].lower() if len(words) > 2 and words[0] == "Story" else ""
     return name if name in SURFACES else "concrete"
+
+
+def _hull_planes(verts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Outward normals and offsets of the convex hull of `verts` (Blender's bmesh hull)."""
+    import bmesh
+    bm = bmesh.new()
+    for v in verts:
+        bm.verts.new(v.tolist())
+    if len(bm.verts) < 4:
+        bm.free()
+        return np.zeros((0, 3)), np.zeros(0)
+    hull = [g for g in bmesh.ops.convex_hull(bm, input=bm.verts)["geom"]
+            if isinstance(g, bmesh.types.BMFace)]
+    for face in hull:
+        face.normal_update()
+    normals = np.array([f.normal[:] for f in hull]).reshape(-1, 3)
+    offsets = np.array([f.normal.dot(f.verts[0].co) for f in hull])
+    bm.free()
+    return normals, offsets
 
 
 def _axis_angle(axis, angle: float) -> np.ndarray:

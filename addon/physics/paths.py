@@ -126,3 +126,13 @@ def check_path(body: str, positions: np.ndarray, fps: float, *, lowest_z: np.nda
         i = int(np.argmin(low))
         out.append(Problem(body, i, f"sinks {floor_z - low[i]:.3f} m into the floor"))
     return out
+
+
+def penetration(points: np.ndarray, normals: np.ndarray, offsets: np.ndarray) -> float:
+    """How deep the deepest of `points` lies inside the convex body bounded by the planes
+    normals · x <= offsets (outward normals); 0 when none is inside."""
+    points = np.asarray(points, dtype=float)
+    if not len(points) or not len(normals):
+        return 0.0
+    inside = (np.asarray(offsets)[None] - points @ np.asarray(normals).T).min(axis=1)
+    return float(max(inside.max(), 0.0))
