@@ -21,6 +21,10 @@ BUILDS = ("slim", "average", "heavy", "muscular")
 SET_KINDS = ("indoor", "outdoor")
 PLACES = ("park", "street", "room", "kitchen", "office", "beach", "stage", "garden", "forest",
           "bar", "restaurant", "classroom", "gym", "living_room", "bedroom", "yard", "field")
+#: How the members of a counted prop stand: "" one thing or a loose group, "row" in a line a
+#: little apart (dominoes), "stack" piled on each other (boxes).
+ARRANGEMENTS = ("", "row", "stack")
+MAX_COUNT = 50                       # members of one prop; more is a crowd the stage cannot play
 RELATIONS = ("on", "under", "next_to", "in", "in_front_of", "behind", "held_by", "at", "near")
 GARMENT_SLOTS = ("top", "bottom", "dress", "shoes", "outer")
 #: What a beat's `params` may say, and the JSON type of each.
@@ -84,6 +88,8 @@ class Prop:
     size_m: float | None = None      # largest dimension when the story states it
     description: str = ""
     placement: Placement | None = None
+    count: int = 1                   # "ten dominoes": 10 objects of this one prop
+    arrangement: str = ""            # one of ARRANGEMENTS
 
 
 @dataclass
@@ -294,6 +300,14 @@ def validate(sp: Screenplay) -> list[str]:
         if not pr.category:
             errors.append(f"{p}.category: missing")
         _range(errors, f"{p}.size_m", pr.size_m, 0.005, 50, "m")
+        if not 1 <= pr.count <= MAX_COUNT:
+            errors.append(f"{p}.count: {pr.count} must be between 1 and {MAX_COUNT}")
+        if pr.arrangement not in ARRANGEMENTS:
+            errors.append(f"{p}.arrangement: {pr.arrangement!r} is not one of "
+                          f"{', '.join(repr(a) for a in ARRANGEMENTS)}")
+        elif pr.arrangement and pr.count < 2:
+            errors.append(f"{p}.arrangement: a {pr.arrangement} needs a count of 2 or more "
+                          f"(count is {pr.count})")
     ids = sp.ids()
     for i, pr in enumerate(sp.props):
         if pr.placement:

@@ -16,6 +16,8 @@ Fields (null expectations are not scored):
                     accessories: set equality; colours: expected subset of outfit colours
                     (scored only when the story states a colour)                per member
   props             multiset of prop categories equal                            per story
+  counts            for stories that list them, {category: [count, arrangement]} of those
+                    props equal (screenplay Prop.count, Prop.arrangement)       per story
   place             set.place                                                   per story
   action_sequences  per actor listed in the expectations: its beats with a `source` (beats
                     without one were inserted by the parser) equal the expected
@@ -42,12 +44,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from addon.screenplay import PLACES, validate  # noqa: E402
+from addon.screenplay import ARRANGEMENTS, MAX_COUNT, PLACES, validate  # noqa: E402
 from addon.story.vocabulary import ACCESSORIES, ACTIONS, PROP_CATEGORIES, PROP_EVENTS  # noqa: E402
 
 EVAL_FILE = Path(__file__).resolve().parent / "parser_eval" / "stories.json"
 DEFAULT_PARSER = "addon.story.parse:parse_story"
 FIELDS = ("cast_count", "sex", "age", "build", "height", "accessories", "colours", "props",
+          "counts",
           "place", "action_sequences", "extra_actors", "language", "valid", "story_exact")
 LANGS = ("en", "zh")
 SEXES = ("male", "female", "unknown")
@@ -108,6 +111,13 @@ def load_stories(path: Path) -> list[dict]:
         for cat in s["props"]:
             if cat not in PROP_CATEGORIES:
                 errors.append(f"{where}.props: {cat!r} is not a prop category")
+        for cat, how in (s.get("counts") or {}).items():
+            if cat not in s["props"]:
+                errors.append(f"{where}.counts: {cat!r} is not one of the story's props")
+            if not (isinstance(how, list) and len(how) == 2 and isinstance(how[0], int)
+                    and 1 <= how[0] <= MAX_COUNT and how[1] in ARRANGEMENTS):
+                errors.append(f"{where}.counts.{cat}: {how!r} is not [count 1-{MAX_COUNT}, "
+                              f"arrangement one of {ARRANGEMENTS}]")
         if s["place"] is not None and s["place"] not in PLACES:
             errors.append(f"{where}.place: {s['place']!r} is not a place")
         actors = set()
@@ -230,6 +240,8 @@ def expected_items(story: dict) -> list[tuple]:
         if c.get("colours"):
             items.append(("colours", who, sorted(c["colours"])))
     items.append(("props", None, sorted(story["props"])))
+    if story.get("counts"):
+        items.append(("counts", None, story["counts"]))
     if story["place"] is not None:
         items.append(("place", None, story["place"]))
     for actor, seq in story["actions"]:
@@ -270,6 +282,9 @@ def got_value(field, who, expected, sp, story, seqs):
             return want <= have, sorted(have)
     if field == "props":
         got = sorted(p.category for p in sp.props)
+        return got == expected, got
+    if field == "counts":
+        got = {p.category: [p.count, p.arrangement] for p in sp.props if p.category in expected}
         return got == expected, got
     if field == "place":
         return sp.set.place == expected, sp.set.place

@@ -120,3 +120,62 @@ emit({n: bounds(n) for n in ("table", "glass", "chair")}
     gap = max(abs(a - b) for a, b in zip(centre(c_low, c_high)[:2], centre(t_low, t_high)[:2]))
     assert gap < 1.5                                               # next to the table
     assert c_low[2] == pytest.approx(0.0, abs=0.003)               # on the floor
+
+
+def test_counted_props_build_one_tagged_object_per_member_in_their_arrangement(tmp_path):
+    out = blender_proc.run('''
+import bpy
+from pathlib import Path
+from addon.blender.cast_stage import group_members, inspect_cast, run_cast
+from addon.screenplay import from_json
+
+results = {}
+for name in ("dominoes", "stack_ball"):
+    bpy.ops.wm.read_homefile(use_empty=True)
+    sp = from_json((Path(root) / "sample_scenes" / f"{name}.screenplay.json").read_text())
+    report = run_cast(bpy.data, bpy.context.scene, bpy.context.view_layer, sp, seed=3)
+    bpy.context.view_layer.update()
+    group = next(p for p in sp.props if p.count > 1)
+    members = group_members(bpy.data, group.id)
+    results[name] = {
+        "count": group.count, "id": group.id,
+        "names": [o.name for o in members],
+        "story_ids": [o["story_id"] for o in members],
+        "member": [o["story_member"] for o in members],
+        "mass": [o["story_mass_kg"] for o in members],
+        "location": [list(o.location) for o in members],
+        "rot_z": [o.rotation_euler.z for o in members],
+        "zmin": [min((o.matrix_world @ v.co).z for v in o.data.vertices) for o in members],
+        "zmax": [max((o.matrix_world @ v.co).z for v in o.data.vertices) for o in members],
+        "dims": list(members[0]["story_dimensions_m"]),
+        "inspect": inspect_cast(bpy.data)["props"][group.id],
+        "report": report.props[group.id],
+    }
+emit(results)
+''', tmp_path, repo_on_path=True, root=str(ROOT))
+    for name, r in out.items():
+        n, ident = r["count"], r["id"]
+        assert r["names"] == [f"{ident} {i}" for i in range(1, n + 1)], name
+        assert r["story_ids"] == [ident] * n and r["member"] == list(range(n))
+        assert all(m > 0 for m in r["mass"])
+        assert r["inspect"]["objects"] == r["names"] and r["inspect"]["count"] == n
+        assert r["report"]["objects"] == r["names"]
+    row = out["dominoes"]
+    w, d, h = row["dims"]
+    assert 0.1 <= h <= 0.2                                  # a toy domino, not a 5 cm one
+    xy = [(x, y) for x, y, _ in row["location"]]
+    steps = [((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5 for (x0, y0), (x1, y1) in zip(xy, xy[1:])]
+    assert all(0.6 * h <= s <= 0.7 * h for s in steps), steps
+    # straight, along the dominoes' facing: member 0 pushed forwards hits member 1
+    import math
+    rot = row["rot_z"][0]
+    fwd = (math.sin(rot), -math.cos(rot))
+    for (x0, y0), (x1, y1) in zip(xy, xy[1:]):
+        assert ((x1 - x0) * fwd[0] + (y1 - y0) * fwd[1]) == pytest.approx(steps[0], abs=1e-4)
+    assert all(z == pytest.approx(0.0, abs=1e-4) for z in row["zmin"])
+    stack = out["stack_ball"]
+    assert stack["zmin"][0] == pytest.approx(0.0, abs=1e-4)   # the bottom box on the floor
+    for below_top, above_base in zip(stack["zmax"], stack["zmin"][1:]):
+        assert above_base - below_top == pytest.approx(0.001, abs=2e-4)
+    x0, y0, _ = stack["location"][0]
+    assert all(abs(x - x0) <= 0.0201 and abs(y - y0) <= 0.0201 for x, y, _ in stack["location"])

@@ -43,6 +43,7 @@ REAL_SIZES = {
     "bucket": ((0.27, 0.34), (0.27, 0.34), (0.3, 0.42)),
     "bag": ((0.3, 0.42), (0.1, 0.18), (0.3, 0.45)),
     "ball": ((0.215, 0.225), (0.215, 0.225), (0.215, 0.225)),
+    "domino": ((0.07, 0.08), (0.021, 0.026), (0.14, 0.16)),     # a toy one, real proportions
     "basketball": ((0.235, 0.245), (0.235, 0.245), (0.235, 0.245)),
     "tennis_ball": ((0.064, 0.069), (0.064, 0.069), (0.064, 0.069)),
     "bat": ((0.8, 0.87), (0.055, 0.075), (0.055, 0.075)),
@@ -98,7 +99,7 @@ def edges_pair_up(faces) -> bool:
 
 def test_the_library_covers_exactly_the_vocabulary_categories():
     assert set(CATALOG) == set(PROP_CATEGORIES)
-    assert len(PROP_CATEGORIES) == 45
+    assert len(PROP_CATEGORIES) == 46
     assert set(REAL_SIZES) == set(PROP_CATEGORIES)
 
 
@@ -429,3 +430,15 @@ def test_every_story_material_word_has_a_preset():
     assert materials.preset_for("wooden") == "wood" and materials.preset_for("china") == "porcelain"
     assert materials.preset_for("concrete") == "concrete"
     assert materials.preset_for("kryptonite") is None and materials.preset_for("") is None
+
+
+def test_a_domino_has_a_real_dominos_proportions_and_size_words_scale_it():
+    spec = spec_for("domino", id="domino", seed=2)
+    w, d, h = spec.dimensions_m
+    assert w / h == pytest.approx(24 / 48, rel=0.03) and d / h == pytest.approx(7.5 / 48, rel=0.05)
+    assert spec.physics.collision == "box" and not spec.physics.breakable
+    assert 0.05 < spec.physics.mass_kg < 0.4                 # a wooden toy domino
+    small = spec_for("domino", id="domino", seed=2, description="small dominoes")
+    giant = spec_for("domino", id="domino", seed=2, description="giant dominoes")
+    assert small.dimensions_m[2] < h < giant.dimensions_m[2]
+    assert resolve_category("dominoes")[0] == resolve_category("多米诺骨牌")[0] == "domino"

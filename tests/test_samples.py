@@ -57,3 +57,21 @@ def test_three_friends_story_has_three_characters_across_paragraphs():
     sp = parsed("three_friends.txt")
     assert [c.name for c in sp.cast] == ["Tom", "Anna", "little girl"]
     assert {b.actor for b in sp.beats} >= {"tom", "anna", "little_girl", "ball"}
+
+
+def test_dominoes_are_one_row_of_ten_pushed_first_then_falling():
+    sp = parsed("dominoes.txt")
+    (row,) = sp.props
+    assert (row.category, row.count, row.arrangement) == ("domino", 10, "row")
+    assert [(b.actor, b.action, b.target) for b in sp.beats] == [
+        ("tom", "walk", "domino"), ("tom", "push", "domino"), ("domino", "fall", None)]
+    assert sp.beats[2].after == sp.beats[1].id        # the row falls after the push
+
+
+def test_a_ball_thrown_at_a_stack_of_five_boxes_and_they_fall():
+    sp = parsed("stack_ball.txt")
+    boxes = next(p for p in sp.props if p.category == "box")
+    assert (boxes.count, boxes.arrangement) == (5, "stack")
+    throw = next(b for b in sp.beats if b.action == "throw")
+    assert throw.target == "ball" and throw.params["destination"] == boxes.id
+    assert [b.action for b in sp.beats if b.actor == boxes.id] == ["fall"]

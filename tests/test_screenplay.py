@@ -56,6 +56,14 @@ def test_timeline_follows_after_and_with():
      "beats[0].params.height_m: expected a number"),
     (lambda d: d["set"].update(place="moon"), "set.place: 'moon' is not one of"),
     (lambda d: d.update(version=7), "version: 7 is not supported"),
+    (lambda d: d["props"][0].update(count=0), "props[0].count: 0 must be between 1 and 50"),
+    (lambda d: d["props"][0].update(count=51), "props[0].count: 51 must be between 1 and 50"),
+    (lambda d: d["props"][0].update(count=2.5), "props[0].count: expected an integer, got 2.5"),
+    (lambda d: d["props"][0].update(count=True), "props[0].count: expected an integer"),
+    (lambda d: d["props"][0].update(count=3, arrangement="circle"),
+     "props[0].arrangement: 'circle' is not one of '', 'row', 'stack'"),
+    (lambda d: d["props"][0].update(arrangement="row"),
+     "props[0].arrangement: a row needs a count of 2 or more (count is 1)"),
 ])
 def test_validation_names_the_bad_field(edit, message):
     data = small().to_dict()
@@ -77,3 +85,22 @@ def test_schema_is_strict_and_covers_every_field():
     assert set(beat["required"]) == {"id", "actor", "action", "target", "start_s", "after",
                                      "with", "duration_s", "params", "source"}
     assert beat["properties"]["target"]["type"] == ["string", "null"]
+
+
+def test_counted_props_round_trip_and_old_files_read_as_single_props():
+    sp = small()
+    sp.props.append(S.Prop("domino", "domino", "domino", count=10, arrangement="row"))
+    again = S.from_json(sp.to_json())
+    assert again == sp and again.props[1].count == 10 and again.props[1].arrangement == "row"
+    data = small().to_dict()                 # a file written before props had a count
+    for prop in data["props"]:
+        del prop["count"], prop["arrangement"]
+    old = S.from_dict(data)
+    assert (old.props[0].count, old.props[0].arrangement) == (1, "")
+    assert old.version == S.VERSION == 1
+
+
+def test_schema_asks_for_count_and_arrangement():
+    prop = S.json_schema()["properties"]["props"]["items"]
+    assert {"count", "arrangement"} <= set(prop["required"])
+    assert prop["properties"]["count"]["type"] == "integer"

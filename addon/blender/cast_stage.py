@@ -62,6 +62,14 @@ def run_cast(blend_data, scene, view_layer, screenplay: Screenplay, seed: int = 
     for prop in screenplay.props:
         spec = specs[prop.id]
         report.warnings += list(spec.warnings)
+        if prop.count > 1:
+            members = _build_group(blend_data, prop, spec, plan.members.get(prop.id), props)
+            prop_objects[prop.id] = members[0]
+            report.props[prop.id] = {
+                "objects": [o.name for o in members], "category": spec.category,
+                "count": prop.count, "arrangement": prop.arrangement,
+                "dimensions_m": [round(d, 3) for d in spec.dimensions_m]}
+            continue
         obj = props_build.build_prop(blend_data, spec, props)
         pose = plan.props.get(prop.id)
         if pose is not None:
@@ -97,6 +105,34 @@ def run_cast(blend_data, scene, view_layer, screenplay: Screenplay, seed: int = 
     return report
 
 
+def _build_group(blend_data, prop, spec, poses, collection) -> list:
+    """The members of a counted prop: one full prop object each, named "<id> 1".."<id> N",
+    tagged with the prop's id and `story_member` 0..N-1 (0: first in the row, bottom of the
+    stack), `story_count` and `story_arrangement`, standing where the set plan put them.
+    Held groups (no poses) stand side by side at the origin for the animate stage to move."""
+    members = []
+    for i in range(prop.count):
+        obj = props_build.build_prop(blend_data, spec, collection, name=f"{prop.id} {i + 1}")
+        obj["story_member"] = i
+        obj["story_count"] = prop.count
+        obj["story_arrangement"] = prop.arrangement
+        if poses is not None:
+            pose = poses[i]
+            obj.location, obj.rotation_euler = (pose.x, pose.y, pose.z), (0.0, 0.0, pose.rot_z)
+        else:
+            obj.location = (i * spec.dimensions_m[0] * 1.2, 0.0, 0.0)
+        members.append(obj)
+    return members
+
+
+def group_members(blend_data, prop_id: str) -> list:
+    """The cast-stage objects of story prop `prop_id` in member order: one object for a
+    single prop, N for a counted one (set dressing and labels left out)."""
+    objs = [o for o in blend_data.objects if o.get("story_stage") == STAGE
+            and o.get("story_id") == prop_id and "story_category" in o]
+    return sorted(objs, key=lambda o: o.get("story_member", 0))
+
+
 def _put_in_hand(obj, rig, body, kit):
     """Stand a held prop in the right hand of `rig` (its base in the palm)."""
     grip, _ = right_hand_grip(body, kit)
@@ -118,8 +154,21 @@ def inspect_cast(blend_data) -> dict:
                 "height_m": obj.get("story_height_m")}
         elif "story_category" in obj and obj.users_collection and \
                 obj.users_collection[0].get("story_id") == "props":
+            if "story_member" in obj:          # one entry per counted prop, its members listed
+                entry = props.setdefault(obj["story_id"], {
+                    "objects": [], "category": obj["story_category"],
+                    "count": obj["story_count"], "arrangement": obj["story_arrangement"],
+                    "locations": []})
+                entry["objects"].append((obj["story_member"], obj.name,
+                                         [round(v, 3) for v in obj.location]))
+                continue
             props[obj["story_id"]] = {"object": obj.name, "category": obj["story_category"],
                                       "location": [round(v, 3) for v in obj.location]}
+    for entry in props.values():
+        if "locations" in entry:               # members in order: the first in the row first
+            ordered = sorted(entry.pop("objects"))
+            entry["objects"] = [name for _, name, _ in ordered]
+            entry["locations"] = [loc for _, _, loc in ordered]
     place = next((c.get("set_place") for c in blend_data.collections
                   if c.get("story_stage") == STAGE and c.get("set_place")), None)
     return {"rigs": rigs, "props": props, "set": place}

@@ -21,9 +21,10 @@ from .tags import tag
 STAGE = "cast"
 
 
-def build_prop(blend_data, spec: PropSpec, collection):
-    """Create the object for `spec`, link it into `collection` and return it."""
-    name = spec.id if not spec.placeholder else _placeholder_name(spec)
+def build_prop(blend_data, spec: PropSpec, collection, name: str | None = None):
+    """Create the object for `spec`, link it into `collection` and return it; `name` names
+    one member of a counted prop ("domino 3"), the tags still carry the prop's id."""
+    name = name or (spec.id if not spec.placeholder else _placeholder_name(spec))
     mesh = blend_data.meshes.new(name)
     _fill_mesh(blend_data, mesh, spec)
     tag(mesh, STAGE, spec.id)

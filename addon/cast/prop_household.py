@@ -1,5 +1,5 @@
-"""Sports gear and household things: ball, basketball, tennis_ball, bat, racket, lamp, book,
-phone, laptop, umbrella, pillow.
+"""Sports gear, games and household things: ball, basketball, tennis_ball, bat, racket, domino,
+lamp, book, phone, laptop, umbrella, pillow.
 
 Balls have their regulation sizes (football 0.22 m, basketball 0.24 m, tennis ball 0.067 m)
 and, through fill factors, their regulation masses (0.43 kg, 0.62 kg, 0.058 kg).  Long things
@@ -87,6 +87,31 @@ def racket(r) -> Built:
                   ("grip", "grip", grip)])
 
 
+#: Pip positions on a half of a domino's face, in units of the half's half-width (x, z).
+_PIPS = {0: (), 1: ((0, 0),), 2: ((-0.5, 0.5), (0.5, -0.5)), 3: ((-0.5, 0.5), (0, 0), (0.5, -0.5)),
+         4: ((-0.5, 0.5), (0.5, 0.5), (-0.5, -0.5), (0.5, -0.5)),
+         5: ((-0.5, 0.5), (0.5, 0.5), (0, 0), (-0.5, -0.5), (0.5, -0.5)),
+         6: ((-0.5, 0.6), (0.5, 0.6), (-0.5, 0), (0.5, 0), (-0.5, -0.6), (0.5, -0.6))}
+
+
+def domino(r) -> Built:
+    """A toy domino standing on its short end, face to -Y: a real one's proportions
+    (48 x 24 x 7.5 mm) at the 15 cm of the wooden toys set up in rows to topple, so a row
+    reads on camera and falls slowly enough to watch; size words scale it."""
+    h = between(r, 0.145, 0.155)
+    w, d = h * 0.5, h * 0.156
+    body = slab((-w / 2, -d / 2, 0), (w / 2, d / 2, h))
+    lift, bar_t = 0.0006, h * 0.012
+    bar = slab((-w * 0.4, -d / 2 - lift, h / 2 - bar_t / 2), (w * 0.4, -d / 2, h / 2 + bar_t / 2))
+    pip_r, unit = w * 0.07, w * 0.28
+    pips = []
+    for centre_z in (h * 0.75, h * 0.25):
+        for px, pz in _PIPS[int(r.integers(0, 7))]:
+            disc = cylinder(pip_r, lift, 8).rotated("x", 90)      # its axis along -Y
+            pips.append(disc.moved(px * unit * 1.6, -d / 2, centre_z + pz * unit * 1.6))
+    return Built([("domino", "body", body), ("marks", "marks", merge(bar, *pips))])
+
+
 def lamp(r) -> Built:
     h, shade_bottom = between(r, 0.42, 0.5), between(r, 0.14, 0.17)
     shade_top = shade_bottom * between(r, 0.6, 0.75)
@@ -167,6 +192,9 @@ CATEGORIES = (
     Category("racket", "sports", racket,
              slots(frame=("plastic", "black #1f4fb3 red white"), strings=("fabric", "#f0f0e6"),
                    grip=("leather", "black white")), "frame", fill=0.7),
+    Category("domino", "games", domino,
+             slots(body=("wood", "birch pine #f2ecd9 #c8402a #2a4a7a"), marks=("paint", "black")),
+             "body", collision="box"),
     Category("lamp", "household", lamp,
              slots(base=("ceramic", "white #4f6d8a black"), shade=("fabric", "cream beige white"),
                    bulb="light"), "base", colour_slot="shade"),

@@ -72,6 +72,7 @@ CATEGORY_DESCRIPTIONS: dict[str, str] = {
     "bag": "bag, handbag, sack", "ball": "ball, football, soccer ball",
     "basketball": "basketball", "tennis_ball": "tennis ball, small ball",
     "bat": "bat, baseball bat, club", "racket": "racket, tennis racket",
+    "domino": "domino, domino tile",
     "lamp": "lamp, table lamp, lantern", "book": "book, notebook", "phone": "phone, smartphone",
     "laptop": "laptop, computer", "umbrella": "umbrella, parasol", "pillow": "pillow, cushion",
     "tree": "tree", "bush": "bush, shrub, plant", "rock": "rock, stone, boulder",

@@ -9,7 +9,9 @@ and returns a `SetPlan`:
 - the named spots the beats target (door, window, centre, corner, fountain, counter, ...), each
   with a standing position and facing, and the feature it needs (a door in a wall, a fountain);
 - a pose for every story prop from the `placement` solver ("on the table", "in the corner"),
-  props held by cast members left to the character code (`SetPlan.held`);
+  props held by cast members left to the character code (`SetPlan.held`); a counted prop
+  (ten dominoes, five boxes) is placed as one footprint around its whole row or stack and
+  each member's pose is in `SetPlan.members` (see arrangement.py);
 - set dressing from the prop library around the action (trees and a bench in a park, chairs
   at the kitchen table), never overlapping the story's props or blocking a spot;
 - a navigation map (`NavGrid`): an occupancy grid of where a person can stand, obstacles
@@ -32,6 +34,7 @@ import numpy as np
 
 from ..screenplay import PLACES, Screenplay
 from . import placement as pl
+from .arrangement import GroupShape, arrange, member_world
 from .placement import Anchor, Area, Box, Item, Pose, derive_seed, facing_towards
 from .props import PropSpec, spec_for
 
@@ -521,6 +524,9 @@ class SetPlan:
     lighting: Lighting
     prop_categories: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: a counted prop's members (story prop id -> origin pose of member 0, 1, ...); `props`
+    #: and `prop_boxes` hold the whole group (its footprint centre, its extent)
+    members: dict[str, tuple[Pose, ...]] = field(default_factory=dict)
 
     def boxes(self) -> dict[str, Box]:
         """Every bounding volume standing in the set, by id: walls ("wall_back"), set
@@ -574,6 +580,7 @@ class SetPlan:
             "spots": {k: {"name": s.name, **s.pose.to_dict(), "feature": list(s.feature)}
                       for k, s in self.spots.items()},
             "props": {k: p.to_dict() for k, p in self.props.items()},
+            "members": {k: [p.to_dict() for p in poses] for k, poses in self.members.items()},
             "held": dict(self.held),
             "supports": {k: list(v) for k, v in self.supports.items()},
             "near_cast": dict(self.near_cast),
@@ -698,6 +705,7 @@ class _Planner:
         self.lines = _wall_lines(self.area)
         self.slots = _WallSlots(self.lines)
         self.facade: _Line | None = None
+        self.groups: dict[str, GroupShape] = {}
 
     # -- ids, sizes ----------------------------------------------------------------------
     def new_id(self, stem: str) -> str:
@@ -954,6 +962,16 @@ class _Planner:
             self.prop_specs[prop.id] = spec
         return spec
 
+    def group(self, prop) -> GroupShape:
+        """The arrangement of a counted prop's members (seeded by the prop's id)."""
+        shape = self.groups.get(prop.id)
+        if shape is None:
+            spec = self.spec(prop)
+            shape = arrange(spec.dimensions_m, prop.count, prop.arrangement,
+                            self.rng("group", prop.id), _offset(spec))
+            self.groups[prop.id] = shape
+        return shape
+
     def story_items(self) -> list[Item]:
         props = self.sp.props
         surfaces = [p.id for p in props if p.category in ("table", "desk")
@@ -976,6 +994,16 @@ class _Planner:
                 "next_to", "in_front_of", "near", "behind") else "centre"
             if zone == "wall":
                 facing = "wall"
+            if p.count > 1:                  # the whole row, stack or group is one footprint
+                shape = self.group(p)
+                w, d, h = shape.width, shape.depth, shape.height
+                if p.arrangement == "row" and facing == "centre":
+                    facing = "along"           # a row runs across the view from the action
+                top = None                     # a ball can sit on a stack of boxes
+                if p.arrangement == "stack" and spec.support_top_m is not None:
+                    top = h - (spec.dimensions_m[2] - spec.support_top_m)
+                items.append(Item(p.id, w, d, h, top, None, rel, target, zone, facing))
+                continue
             items.append(Item(p.id, w, d, h, spec.support_top_m, _cavity(p.category, h), rel,
                               target, zone, facing,
                               z_m=0.9 if p.category == "window" and zone == "wall" else 0.0))
@@ -1050,7 +1078,10 @@ class _Planner:
             time_of_day=self.sp.set.time_of_day, seed=self.seed, area=self.area,
             ground=self.ground, walls=self.walls, wall_height_m=self.recipe.wall_height_m,
             pieces=self.pieces, dressing=self.dressing, spots=self.spots,
-            props={k: _origin(b, _offset(self.prop_specs[k])) for k, b in story.boxes.items()},
+            props={k: b.pose if k in self.groups else _origin(b, _offset(self.prop_specs[k]))
+                   for k, b in story.boxes.items()},
+            members={k: tuple(member_world(story.boxes[k].pose, m) for m in g.members)
+                     for k, g in self.groups.items() if k in story.boxes},
             prop_boxes=dict(story.boxes), held=dict(story.held),
             supports=supports, near_cast=dict(story.near_cast), nav=None,  # type: ignore[arg-type]
             lighting=None,  # type: ignore[arg-type]

@@ -12,7 +12,8 @@ from .. import screenplay as S
 from . import embed
 from .clauses import Clause, Mention
 from .lexicon_en import SEATS
-from .vocabulary import ACTIONS, PROP_EVENTS, default_duration
+from .vocabulary import (ACTIONS, ARRANGEMENT_COUNTS, DEFAULT_ARRANGEMENT, PROP_EVENTS,
+                         default_duration)
 
 lexicon_seats = frozenset(SEATS)
 # "the ball" may mean the basketball, "the cup" (杯子) the glass mentioned before
@@ -46,6 +47,19 @@ def body_height(sex: str, age: float, word: str) -> float:
             h += 0.05 * min(1.0, (age - 13) / 5)
     return round(h * (1 + (TALL if word == "tall" else SHORT if word == "short" else 0)), 2)
 
+
+
+def prop_count(m: Mention) -> tuple[int, str]:
+    """How many of a prop mention there are and how they stand.  A number counts them ("ten
+    dominoes"); a "row" or "stack" without one takes a usual count; a bare plural ("boxes")
+    stays one prop, as the story gives nothing to count."""
+    count = min(m.count, S.MAX_COUNT) if m.counted and m.count > 1 else 0
+    arrangement = m.arrangement
+    if not arrangement and (count or m.plural):
+        arrangement = DEFAULT_ARRANGEMENT.get(m.key, "")
+    if arrangement and not count:
+        count = ARRANGEMENT_COUNTS[arrangement]
+    return max(count, 1), arrangement if count > 1 else ""
 
 
 class _Person:
@@ -147,6 +161,10 @@ class Builder:
                     recent.append(ident)
             if len(recent) >= 2:
                 return recent[:2][::-1]
+            counted = {p.id for p in self.props if p.count > 1}
+            for kind, ident in reversed(self.recent):
+                if kind in ("prop", "place") and ident in counted:
+                    return [ident]            # "throws a ball at the boxes. They fall."
             for kind, ident in reversed(self.recent):
                 if kind == "prop":
                     return [ident]
@@ -216,7 +234,9 @@ class Builder:
 
     def _prop(self, m: Mention, salient: bool = True) -> str:
         category = m.key
-        if not m.another and m.count == 1:
+        # "the ball", "a ball" again, "the dominoes": the prop met before; "ten dominoes"
+        # or "the other boxes" are new things
+        if not m.another and (m.count == 1 or (m.definite and m.plural)):
             family = FAMILIES.get(category, {category}) if m.definite else {category}
             for pr in reversed(self.props):
                 if pr.category in family:
@@ -225,7 +245,8 @@ class Builder:
                     return pr.id
         ident = self._new_id(category)
         name = m.text if self.language == "zh" else category.replace("_", " ")
-        pr = S.Prop(ident, name, category)
+        count, arrangement = prop_count(m)
+        pr = S.Prop(ident, name, category, count=count, arrangement=arrangement)
         self.props.append(pr)
         self.prop_mentions[ident] = []
         self._describe_prop(pr, m)
@@ -234,6 +255,8 @@ class Builder:
 
     def _describe_prop(self, pr: S.Prop, m: Mention):
         self.prop_mentions[pr.id].append(m)
+        if m.arrangement and pr.count > 1 and not pr.arrangement:
+            pr.arrangement = m.arrangement        # "the boxes are stacked on the table"
         pr.material = pr.material or m.material
         pr.colour = pr.colour or m.colour
         if m.size_m:
@@ -319,7 +342,9 @@ class Builder:
             act = action
             if kind == "prop":
                 if act in ("sit", "stand", "lie_down", "idle") or act not in PROP_EVENTS:
-                    if act in ("sit", "stand", "lie_down", "idle") and c.dest:
+                    if act in ("sit", "stand", "lie_down", "idle"):
+                        # "the box sits on the table", "ten dominoes stand in a row": where
+                        # and how it is, not something it does
                         pr = next(p for p in self.props if p.id == actor)
                         if pr.placement is None and dest:
                             pr.placement = S.Placement("on", dest[0])

@@ -20,6 +20,9 @@ class Mention:
     end: int = 0
     proper: bool = False      # a personal name
     count: int = 1            # "two children" -> 2
+    counted: bool = False     # a number said how many ("ten dominoes"), not just a plural
+    plural: bool = False      # the noun was plural ("dominoes", "the boxes")
+    arrangement: str = ""     # how counted things stand: "row", "stack" (screenplay.ARRANGEMENTS)
     definite: bool = False    # "the glass" refers back; "a glass" may be new
     another: bool = False     # "another ball" is always new
     sex: str = ""             # male, female, "" when the words do not say

@@ -207,6 +207,7 @@ PROPS = {
     "lamppost": "street_lamp", "wall": "wall", "stairs": "stairs", "staircase": "stairs",
     "steps": "stairs", "car": "car", "taxi": "car", "truck": "car", "bicycle": "bicycle",
     "bike": "bicycle", "wineglass": "glass", "jar": "bottle", "pot": "bowl", "frisbee": "plate",
+    "domino": "domino",
 }
 # Two-word props, checked before single words.
 PROP_COMPOUNDS = {
@@ -224,7 +225,27 @@ PROP_COMPOUNDS = {
 PROP_PLURALS = {"chairs": "chair", "tables": "table", "benches": "bench", "cups": "cup", "plates": "plate", "bowls": "bowl", "boxes": "box",
                 "balls": "ball", "books": "book", "trees": "tree", "rocks": "rock",
                 "stones": "rock", "flowers": "flower", "bottles": "bottle", "cones": "traffic_cone",
-                "crates": "crate", "barrels": "barrel", "pillows": "pillow", "bushes": "bush"}
+                "crates": "crate", "barrels": "barrel", "pillows": "pillow", "bushes": "bush",
+                "dominoes": "domino", "dominos": "domino",
+                "mugs": "mug", "cartons": "box", "parcels": "box", "packages": "box",
+                "buckets": "bucket", "bats": "bat", "lamps": "lamp", "vases": "vase",
+                "cushions": "pillow", "stools": "chair"}
+# "a row of ten dominoes", "a stack of boxes": a noun that says how the things stand.
+ARRANGEMENT_NOUNS = {"row": "row", "line": "row", "column": "row", "chain": "row",
+                     "stack": "stack", "pile": "stack", "tower": "stack", "heap": "stack"}
+# "five boxes stacked on the table", "dominoes lined up": a participle that says it.
+ARRANGED_WORDS = {"stacked": "stack", "piled": "stack", "heaped": "stack", "lined": "row",
+                  "aligned": "row"}
+# "in a row", "on top of each other": phrases after the noun or the verb that say it.
+ARRANGED_PHRASES = {("in", "a", "row"): "row", ("in", "a", "line"): "row",
+                    ("in", "a", "column"): "row", ("in", "rows"): "row", ("in", "a", "stack"):
+                    "stack", ("in", "a", "pile"): "stack", ("in", "a", "tower"): "stack",
+                    ("on", "top", "of", "each", "other"): "stack",
+                    ("on", "top", "of", "one", "another"): "stack",
+                    ("one", "on", "top", "of", "another"): "stack",
+                    ("one", "behind", "the", "other"): "row",
+                    ("one", "behind", "another"): "row"}
+
 # Words that make the prop's material explicit ("a glass cup" is made of glass).
 MATERIALS = {"glass": "glass", "wooden": "wood", "wood": "wood", "metal": "metal",
              "metallic": "metal", "steel": "metal", "iron": "metal", "plastic": "plastic",

@@ -213,6 +213,7 @@ for _words, _cat, _mat, _generic in (
         ("球 皮球 足球 排球 棒球 乒乓球", "ball", "", True), ("篮球", "basketball", "", False),
         ("网球", "tennis_ball", "", False), ("球棒 棒球棒 球棍", "bat", "", False),
         ("球拍 网球拍 羽毛球拍", "racket", "", False),
+        ("多米诺骨牌 多米诺 骨牌 多米诺牌", "domino", "", False),
         ("灯 台灯 落地灯 灯泡", "lamp", "", True), ("书 书本 课本 本子", "book", "", False),
         ("手机 电话", "phone", "", False), ("笔记本电脑 电脑", "laptop", "", False),
         ("伞 雨伞", "umbrella", "", False), ("枕头", "pillow", "", False),
@@ -336,7 +337,19 @@ AGE_UNITS = ("岁", "周岁")
 MOMENT_WORDS: dict[str, float] = {"一会儿": 3.0, "一会": 3.0, "片刻": 3.0, "一下子": 1.0,
                                   "一瞬间": 0.5, "一阵子": 5.0}
 
-CLASSIFIERS = frozenset("个只位名张把件条本辆棵朵块杯瓶盏台部双顶副群些堆支根扇座间头匹颗枚")
+CLASSIFIERS = frozenset("个只位名张把件条本辆棵朵块杯瓶盏台部双顶副群些堆支根扇座间头匹颗枚排行列摞叠")
+#: Classifiers that say how the things stand: 一排多米诺骨牌 (a row), 一摞箱子 (a stack).  The
+#: number before them counts rows or stacks, so a number after them counts the things.
+ARRANGE_CLASSIFIERS = {"排": "row", "行": "row", "列": "row", "摞": "stack", "叠": "stack",
+                       "堆": "stack"}
+#: Words after the things that say how they stand: 三个箱子叠在一起, 骨牌排成一排.  Those that
+#: end in 在 go on to where: 叠在桌子上.
+ARRANGE_WORDS = {
+    **dict.fromkeys("叠在一起 摞在一起 堆在一起 叠起来 摞起来 堆起来 叠成一摞 摞成一摞 堆成一堆 "
+                    "叠成一堆 叠放着 叠着 摞着 堆着 叠放 叠在 摞在 堆在 叠放在".split(), "stack"),
+    **dict.fromkeys("排成一排 排成一行 排成一列 排成一条线 排成一长排 排成一队 一字排开 排列着 "
+                    "排列成一排 立成一排 竖成一排 排在 排列在".split(), "row"),
+}
 #: Classifiers that say "several" without a number.
 PLURAL_CLASSIFIERS = {"群": 5, "些": 3, "堆": 3}
 #: 孩子们: a plural with no number (as the English reader reads "children").

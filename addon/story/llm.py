@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .. import screenplay
-from ..screenplay import (BUILDS, GARMENT_SLOTS, PARAMS, PLACES, RELATIONS, SET_KINDS, SEXES,
-                          Screenplay, ScreenplayError)
+from ..screenplay import (BUILDS, GARMENT_SLOTS, MAX_COUNT, PARAMS, PLACES, RELATIONS,
+                          SET_KINDS, SEXES, Screenplay, ScreenplayError)
 from .vocabulary import ACCESSORIES, ACTIONS, PROP_CATEGORIES, PROP_EVENTS
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,9 @@ props: every object that is acted on or matters to the scene.
 when the story states it (0.005-50), else null
 - placement: {{relation one of {", ".join(RELATIONS)}, target: an id of a cast member, prop or \
 spot}}, or null
+- count: how many of the thing there are (1-{MAX_COUNT}; "ten dominoes" is one prop with count \
+10); arrangement: "row" for things standing in a line a little apart (dominoes), "stack" for \
+things piled on each other (boxes), "" for one thing or a loose group
 
 set: kind one of {", ".join(SET_KINDS)}; place the nearest of {", ".join(PLACES)}; \
 time_of_day one of dawn, morning, noon, afternoon, dusk, night, or ""; spots: named places \

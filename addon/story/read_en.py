@@ -141,6 +141,18 @@ class _Sentence:
                     break
                 count = int(num) if num >= 1 else 1
             j += 1
+        # "a row of ten dominoes", "a tall stack of boxes": the things, arranged
+        k = j + 1 if j + 2 < n and t[j + 1].low in L.ARRANGEMENT_NOUNS else j
+        if k + 1 < n and t[k].low in L.ARRANGEMENT_NOUNS and t[k + 1].low == "of":
+            inner = self.noun_phrase(k + 2, allow_post)
+            if inner is not None and inner[0].kind == "prop":
+                thing, j = inner
+                thing.arrangement = L.ARRANGEMENT_NOUNS[t[k].low]
+                thing.definite = m.definite or thing.definite
+                thing.another = m.another or thing.another
+                thing.plural = True
+                thing.start, thing.text = t[start].start, self.span_text(start, j)
+                return thing, j
         # adjectives and modifiers before the head noun
         adjs: list[str] = []
         while j < n:
@@ -188,6 +200,7 @@ class _Sentence:
         j += width
         m.kind, m.key = kind, key
         m.count = max(count, 2 if plural and count == 1 else count)
+        m.counted, m.plural = count > 1, plural or count > 1
         m.proper = kind == "person" and key not in L.PERSONS
         if m.proper:
             m.sex = L.NAMES.get(key.lower(), "")
@@ -314,6 +327,11 @@ class _Sentence:
                 if k > j:
                     j = k
                     continue
+            if m.kind == "prop":
+                k = self._arranged(m, j)
+                if k > j:
+                    j = k
+                    continue
             if m.kind == "prop" and w in ("on", "under", "next", "beside", "near", "in",
                                           "by", "behind") and self.verb_at(j - 1) is None:
                 k = self._placement(m, j)
@@ -321,6 +339,13 @@ class _Sentence:
                     j = k
                     continue
             if m.kind == "prop" and w == "of" and j + 1 < n:
+                whole = self.noun_phrase(j + 1, allow_post=False)
+                if whole is not None and whole[0].kind == "prop" and whole[0].key == m.key:
+                    # "the first domino of a row of ten dominoes": one of those, so those
+                    w_m, j = whole
+                    m.count, m.counted, m.plural = w_m.count, w_m.counted, True
+                    m.arrangement = w_m.arrangement or m.arrangement
+                    continue
                 # "a glass of water", "a box of books": the container is the head
                 k = j + 1
                 while k < n and k < j + 3 and self.verb_at(k) is None \
@@ -331,6 +356,30 @@ class _Sentence:
                 j = k
                 continue
             break
+        return j
+
+    def _arranged(self, m: Mention, j: int) -> int:
+        """'stacked (up) (on the table)', 'lined up', 'in a row', 'on top of each other':
+        how the counted things stand; returns the index after the words (j when none)."""
+        t = self.t
+        n = len(t)
+        w = t[j].low if j < n else ""
+        if w in ("standing", "set", "arranged", "placed", "sitting", "lying") \
+                and self._arranged(m, j + 1) > j + 1:
+            return self._arranged(m, j + 1)           # "standing in a row"
+        if w in L.ARRANGED_WORDS:
+            m.arrangement = L.ARRANGED_WORDS[w]
+            k = j + 1
+            while k < n and t[k].low in ("up", "together", "neatly", "high"):
+                k += 1
+            k = max(k, self._arranged(m, k))
+            if k < n and t[k].low in L.RELATIONS and t[k].low not in ("to", "for", "of"):
+                k = max(k, self._placement(m, k))
+            return k
+        for words, how in L.ARRANGED_PHRASES.items():
+            if tuple(x.low for x in t[j:j + len(words)]) == words:
+                m.arrangement = how
+                return j + len(words)
         return j
 
     def _describe_person(self, m: Mention, j: int, intro: str = "") -> int:
@@ -712,6 +761,10 @@ class _Sentence:
         adjs = []
         while self.i < len(t) and t[self.i].low not in _BOUNDARY:
             w = self.low()
+            if c.subject is not None and c.subject.kind == "prop" \
+                    and self._arranged(c.subject, self.i) > self.i:
+                self.i = self._arranged(c.subject, self.i)     # "are stacked on the table"
+                continue
             if w in L.TIMES_OF_DAY:
                 c.time_of_day = L.TIMES_OF_DAY[w]
                 self.i += 1
@@ -808,6 +861,10 @@ class _Sentence:
                 self.i += 2
                 continue
             if self._timing(c):
+                continue
+            if c.subject is not None and c.subject.kind == "prop" \
+                    and self._arranged(c.subject, self.i) > self.i:
+                self.i = self._arranged(c.subject, self.i)     # "stand in a row"
                 continue
             if w in L.SPEED_WORDS:
                 c.params["speed"] = L.SPEED_WORDS[w]

@@ -33,9 +33,9 @@ DUR, DELAY, LENGTH, AGE, TIME, SPEED, DIRECTION, HEIGHT = ("dur", "delay", "leng
                                                            "height")
 SNEAK, TOGETHER, LINK, WHEN, WHILE, PREP, DE, SKIP = ("sneak", "together", "link", "when",
                                                       "while", "prep", "de", "skip")
-NEG, BE, STATURE, BODY, OTHER, COMMA, END, QUOTE, UNK, PASSED, NAMING = (
+NEG, BE, STATURE, BODY, OTHER, COMMA, END, QUOTE, UNK, PASSED, NAMING, ARRANGE = (
     "neg", "be", "stature", "body", "other", "comma", "end", "quote", "unk", "passed",
-    "naming")
+    "naming", "arrange")
 
 HEADS = frozenset({PERSON, NAME, PRON, PROP, SPOT})
 NP_START = HEADS | {DEM, NUM, QUANT, ANOTHER, ADJ, COLOUR, MATERIAL, LENGTH, AGE, WEAR,
@@ -105,6 +105,7 @@ def _build_words() -> tuple[dict[str, tuple[str, object]], int]:
     put(lx.FLOOR_WORDS, FLOOR)
     put(lx.AIR_WORDS, AIR)
     put(lx.PROPS, PROP, lx.PROPS.get)
+    put(lx.ARRANGE_WORDS, ARRANGE, lx.ARRANGE_WORDS.get)
     put(lx.TIMES_OF_DAY, TIME, lx.TIMES_OF_DAY.get)
     put(lx.PRONOUNS, PRON, lx.PRONOUNS.get)
     put(lx.PERSON_NOUNS, PERSON, lx.PERSON_NOUNS.get)
@@ -264,6 +265,7 @@ def tokenise(text: str) -> list[Tok]:
                 continue
         elif number is not None and length <= number[0]:
             i += number[0]                       # 第三: an ordinal, not a count
+            prev = DEM                           # 第一张骨牌: 张 is its classifier
             continue
         if prev not in _NO_NAME_AFTER and (length == 0 or (length == 1 and ch in "小老阿")):
             name = _name_at(text, i)
@@ -457,6 +459,7 @@ class _Draft:
     prep: str | None = None
     stature: bool = False
     relative: bool = False          # 坐在长椅上的男人: the verb describes the subject
+    arrange: str = ""               # 叠在一起, 排成一排: how the things named stand
 
     def touch(self, tok: Tok) -> None:
         if self.start < 0:
@@ -506,6 +509,7 @@ class ZhReader:
         n = len(t)
         j = i
         count, counted, definite, another = 1, False, None, False
+        arrangement = ""
         attrs: dict = {}
         colour = material = ""
         length = age = None
@@ -522,6 +526,9 @@ class ZhReader:
                 count, counted = max(1, int(tok.val)), True
             elif c == QUANT:
                 count, counted = tok.val, True
+            elif c == CL and tok.text in lx.ARRANGE_CLASSIFIERS:   # 一排, 一摞: how they stand
+                arrangement = lx.ARRANGE_CLASSIFIERS[tok.text]
+                count, counted = 1, False
             elif c == CL:                                 # 一群: several; 这只: still one
                 if tok.val:
                     count = max(count, tok.val) if counted and count > 1 else tok.val
@@ -580,6 +587,12 @@ class ZhReader:
         elif m.kind == "prop":
             m.colour = colour or m.colour
             m.material = material or m.material
+            m.arrangement = arrangement
+            m.counted = counted and count > 1
+            m.plural = m.counted or bool(arrangement)
+            if arrangement:
+                m.count = count if m.counted else 1
+                m.definite = m.definite and definite is not None
             if length is not None:
                 m.size_m = length
         j += 1
@@ -727,6 +740,10 @@ class ZhReader:
                 d.prep = None
             elif c == AIR:
                 d.prep = None
+            elif c == ARRANGE:                            # 三个箱子叠在一起
+                d.arrange = tok.val
+                if tok.text.endswith("在"):               # 叠在桌子上: where they are
+                    d.prep = "at"
             elif c == TIME:
                 d.time_of_day = tok.val
             elif c == DUR:
@@ -1035,6 +1052,9 @@ class ZhReader:
         if where is not None and where[0] == "to":
             where = ("on", where[1])
         things = list(d.items) or ([subject] if subject is not None else [])
+        for m in things:
+            if d.arrange and m is not None and m.kind == "prop":
+                m.arrangement = d.arrange
         if not things and "_traits" in d.params:        # 他戴着帽子: about whoever he is
             things = [None]
         out = []

@@ -92,6 +92,8 @@ PROP_CATEGORIES = (
     "box", "crate", "barrel", "bucket", "bag",
     # sports
     "ball", "basketball", "tennis_ball", "bat", "racket",
+    # games
+    "domino",
     # household
     "lamp", "book", "phone", "laptop", "umbrella", "pillow",
     # nature
@@ -103,6 +105,12 @@ PROP_CATEGORIES = (
     # vehicles
     "car", "bicycle",
 )
+
+#: How many things a "row" or "stack" has when the story does not count them.
+ARRANGEMENT_COUNTS = {"row": 10, "stack": 3}
+#: How several things of a category stand when the story does not say: dominoes are set up
+#: in a row to topple.
+DEFAULT_ARRANGEMENT = {"domino": "row"}
 
 #: Things worn or carried on the body; the cast stage parents them to a bone.
 ACCESSORIES = ("helmet", "hat", "cap", "glasses", "sunglasses", "backpack", "bag", "sword",
