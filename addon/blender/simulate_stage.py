@@ -32,6 +32,8 @@ STAGE = "simulate"
 REPORT_TEXT = "PhysicsReport.json"
 #: How the ragdoll's mass split follows the Screenplay's sex (de Leva's tables, blended).
 FEMALE = {"female": 1.0, "male": 0.0}
+#: A thing with a top to put things on that weighs more than this is furniture.
+LIGHT_SUPPORT_KG = 10.0
 
 
 class SimulateError(Exception):
@@ -53,9 +55,15 @@ class SimulateReport:
 
 
 def props_by_id(blend_data) -> dict:
-    """The cast stage's props (story props and set dressing) by story id."""
-    return {o["story_id"]: o for o in blend_data.objects
-            if o.get("story_stage") == "cast" and "story_category" in o}
+    """The cast stage's props (story props and set dressing) by the key the simulation uses:
+    the story id, and for the other members of a counted prop (a row of dominoes) the id
+    with "#<member>" (member 0 keeps the plain id: it is the one beats reach for)."""
+    out = {}
+    for o in blend_data.objects:
+        if o.get("story_stage") == "cast" and "story_category" in o:
+            member = int(o.get("story_member", 0))
+            out[o["story_id"] if member == 0 else f"{o['story_id']}#{member}"] = o
+    return out
 
 
 def clear_simulation(blend_data) -> None:
@@ -84,10 +92,17 @@ def _read_text(blend_data, name: str):
         raise SimulateError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno})")
 
 
-def _facts(obj, story_props: set[str]) -> PropFacts:
-    return PropFacts(obj["story_id"], float(obj.get("story_mass_kg", 1.0)),
+def _furniture(obj) -> bool:
+    """Something to sit on, or a heavy thing to put things on: it stays put unless a beat
+    moves it.  A light box or crate is a prop like any other (a thrown ball topples it)."""
+    return "story_seat_height_m" in obj or ("story_support_top_m" in obj and float(
+        obj.get("story_mass_kg", 0.0)) > LIGHT_SUPPORT_KG)
+
+
+def _facts(key: str, obj, story_props: set[str]) -> PropFacts:
+    return PropFacts(key, float(obj.get("story_mass_kg", 1.0)),
                      breakable=bool(obj.get("story_breakable", False)),
-                     furniture=("story_seat_height_m" in obj or "story_support_top_m" in obj),
+                     furniture=_furniture(obj),
                      from_story=obj["story_id"] in story_props)
 
 
@@ -101,8 +116,8 @@ def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport
     objects = props_by_id(blend_data)
     frames = scene.frame_end - scene.frame_start + 1
     story_props = {p.id for p in screenplay.props}
-    sim = plan_simulation(stage_plan, events, {pid: _facts(o, story_props)
-                                               for pid, o in objects.items()},
+    sim = plan_simulation(stage_plan, events, {key: _facts(key, o, story_props)
+                                               for key, o in objects.items()},
                           held_spans(events, stage_plan, frames - 1), frames)
     report = SimulateReport(frames)
     characters = _characters(blend_data, scene, screenplay, sim.actors)

@@ -88,11 +88,13 @@ class SimulationPlan:
 def plan_simulation(stage_plan: dict, events: list[dict], props: dict[str, PropFacts],
                     holds: list[tuple], frames: int) -> SimulationPlan:
     """The simulation for a staged story.  `holds` are the animate stage's held spans:
-    (prop, holder, first frame, last frame, hand)."""
+    (prop, holder, first frame, last frame, hand).  `props` are keyed by story id, and
+    "<id>#<n>" for the further members of a counted prop: a beat that moves the prop moves
+    them all."""
     moved = _moved_props(stage_plan)
     roles = {}
     for pid, facts in props.items():
-        movable = facts.from_story and (pid in moved or (not facts.furniture
+        movable = facts.from_story and (pid.split("#")[0] in moved or (not facts.furniture
                                                           and facts.mass_kg <= MOVABLE_MAX_KG))
         roles[pid] = PropRole(pid, "dynamic" if movable else "passive",
                               breakable=facts.breakable and movable)
