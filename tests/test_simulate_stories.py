@@ -117,3 +117,19 @@ def test_the_thrown_ball_flies_under_gravity_into_the_catching_hand(friends):
         count = count + 1 if flag else 0
         runs.append(count)
     assert max(runs) >= 8                               # a third of a second of pure flight
+
+
+def test_a_thrown_ball_knocks_the_stack_of_boxes_down(tmp_path):
+    built = build("stack_ball", tmp_path / "stack.blend")
+    props = built["simulate"]["props"]
+    boxes = {k: v for k, v in props.items() if k.split("#")[0] == "box"}
+    assert len(boxes) == 5 and props["ball"]["held"] == 1
+    seen = blender_proc.run(INSPECT + '''
+boxes = sorted((o for o in bpy.data.objects if o.get("story_id") == "box"),
+               key=lambda o: o["story_member"])
+out["heights"] = [[p[2] for p in path(o, (scene.frame_start, scene.frame_end))] for o in boxes]
+emit(out)
+''', tmp_path, blend=str(tmp_path / "stack.blend"))
+    top_start, top_end = seen["heights"][-1]
+    assert top_end < top_start - 0.2                    # the top box came down
+    assert sum(v["max_speed_mps"] > 0.5 for v in boxes.values()) >= 3
