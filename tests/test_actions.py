@@ -7,7 +7,7 @@ import pytest
 from addon.motion import quat
 from addon.motion.actions import (ACTION_BUILDERS, ActionContext, ballistic_velocity,
                                   overlay_arms, synthesise, synthesise_pair)
-from addon.motion.poses import head_forward, neutral_pose
+from addon.motion.poses import SIDES, head_forward, neutral_pose
 from addon.motion.skeleton import INDEX, REST_OFFSETS, forward_kinematics, pelvis_height
 from addon.story.vocabulary import ACTIONS
 
@@ -27,6 +27,7 @@ CONTEXTS = {
     "catch": dict(target=(0.0, -0.4, 1.2)),
     "push": dict(target=(0.0, -0.7, 1.0)),
     "pull": dict(target=(0.0, -0.7, 1.0)),
+    "kick": dict(target=(0.05, -0.39, 0.11), aim=(1.0, -6.0, 0.0)),
     "handshake": dict(other_position=(0.0, -0.75), other_height_m=1.7),
     "hug": dict(other_position=(0.0, -0.75), other_height_m=1.65),
     "kiss": dict(other_position=(0.0, -0.75), other_height_m=1.65),
@@ -429,3 +430,81 @@ def test_neutral_pose_hangs_the_arms_and_keeps_the_feet_flat():
         assert 70 < drop < 85                                     # not the T-pose
         foot = world[0, INDEX[f"{side}_ankle"]]
         assert abs(quat.rotate(foot, np.array([0.0, 0.0, 1.0]))[2] - 1.0) < 1e-6
+
+
+def palm(result, side="right") -> np.ndarray:
+    from addon.motion.actions_object import palm_points
+    return palm_points(result.clip, side)
+
+
+@pytest.mark.parametrize("height_m, stated", [(1.75, 1.5), (1.75, 0.15), (1.3, 0.15)])
+def test_carry_holds_the_prop_at_the_stated_height_and_drop_lets_go_there(height_m, stated):
+    """"High in the air" raises the arm, "just above the floor" crouches: the palm (where the
+    prop is) ends the carry at the height, the drop starts there and lets go with the hand
+    nearly still."""
+    ctx = ActionContext(position=(1.0, 2.0), facing=0.7, height_m=height_m,
+                        target=(1.2, 1.8, 0.9), params={"height_m": stated})
+    held = synthesise("carry", ctx, 3.0, 24.0)
+    dropped = synthesise("drop", ctx, 0.8, 24.0)
+    assert palm(held)[-1, 2] == pytest.approx(stated, abs=0.02)
+    assert np.linalg.norm(palm(dropped)[0] - palm(held)[-1]) < 0.01
+    release = dropped.release
+    assert release.position[2] == pytest.approx(stated, abs=0.02)
+    assert np.linalg.norm(release.velocity) < 0.1
+    standing = pelvis_height(REST_OFFSETS) * height_m / 1.75
+    pelvis = held.clip.root[-1, 2]
+    assert pelvis < standing - 0.15 if stated < 0.5 else pelvis > 0.9 * standing
+    # The prop is in the hand from the first frame: the hold only moves it smoothly.
+    assert np.linalg.norm(np.diff(palm(held), axis=0), axis=1).max() * 24 < 2.5
+
+
+def test_a_prop_held_higher_than_the_arm_reaches_is_held_as_high_as_it_reaches():
+    ctx = ActionContext(height_m=1.2, params={"height_m": 1.5})
+    release = synthesise("drop", ctx, 0.8, 30.0).release
+    shoulder = synthesise("idle", ctx, 0.5).clip.positions()[0, INDEX["right_shoulder"], 2]
+    assert shoulder + 0.25 < release.position[2] < 1.5
+
+
+@pytest.mark.parametrize("height_m, foot", [(1.75, "right"), (1.3, "left")])
+def test_a_kick_swings_the_foot_through_the_ball_towards_the_aim(height_m, foot):
+    ball, aim = np.array([1.05, 1.62, 0.11]), np.array([3.0, 6.0, 0.0])
+    ctx = ActionContext(position=(1.0, 2.0), facing=3.0, height_m=height_m, target=tuple(ball),
+                        aim=tuple(aim), params={"foot": foot})
+    result = synthesise("kick", ctx, 1.0, 24.0)
+    contact = result.contact_frames["kick"]
+    kick = result.extras["kick"]
+    positions = result.clip.positions()
+    striking = positions[:, INDEX[f"{foot}_foot"]]
+    along = (aim - ball)[:2] / np.linalg.norm((aim - ball)[:2])
+    # The ball of the foot touches the back of the ball at the contact frame, low down.
+    assert result.contact_error_m["kick"] < 0.01
+    assert np.allclose(striking[contact], kick["position"])
+    behind = ball[:2] - striking[contact, :2]
+    assert behind @ along == pytest.approx(0.11 + 0.035 * height_m / 1.75, abs=0.01)
+    assert abs(striking[contact, 2] - ball[2]) < 0.02
+    # ... moving at a kick's speed towards the aim, from a frame before to a frame after.
+    speed = np.linalg.norm(kick["velocity"])
+    assert (8.0 < speed < 15.0) if height_m > 1.6 else (5.0 < speed < 9.0)
+    assert kick["velocity"][:2] @ along > 0.95 * np.linalg.norm(kick["velocity"][:2])
+    for frame in (contact - 1, contact):
+        step = (striking[frame + 1] - striking[frame]) * 24.0
+        assert step[:2] @ along > 0.7 * speed
+    # The support foot is planted beside the ball, clear of it, and took the weight.
+    support = "left" if foot == "right" else "right"
+    planted = positions[contact, INDEX[f"{support}_ankle"]]
+    clear = min(np.linalg.norm(positions[contact, INDEX[f"{support}_{j}"], :2] - ball[:2])
+                for j in ("ankle", "foot"))
+    assert clear > 0.11 + 0.05 and np.linalg.norm(planted[:2] - ball[:2]) < 0.45
+    s = SIDES.index(support)
+    assert result.clip.contacts[contact, s] and not result.clip.contacts[contact, 1 - s]
+    # The kicker ends where the stage put them, turned to the aim, feet down.
+    assert np.linalg.norm(result.clip.root[-1, :2] - result.clip.root[0, :2]) < 0.05
+    assert result.clip.contacts[-1].all()
+    assert positions[:, :, 2].min() > -0.01
+
+
+def test_a_kick_without_an_aim_sends_the_ball_straight_on():
+    result = synthesise("kick", ActionContext(target=(0.2, -0.4, 0.11)), 1.0, 30.0)
+    velocity = result.extras["kick"]["velocity"]
+    away = np.array([0.2, -0.4]) / np.linalg.norm([0.2, -0.4])
+    assert velocity[:2] @ away > 0.95 * np.linalg.norm(velocity[:2])

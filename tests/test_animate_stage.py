@@ -336,3 +336,121 @@ emit({"errors": errors, "hand": event["hand"], "middle": (sum(hands) / 2).tolist
     (caught,) = [e for e in out["errors"]["girl"] if e["action"] == "catch"]
     assert out["hand"] == "both" and caught["error_m"] < 0.03     # each hand on its grip
     assert np.linalg.norm(np.subtract(out["middle"], out["ball"])) < 0.03
+
+
+HELD_AND_KICKED = '''
+import bpy, json
+import numpy as np
+from mathutils import Vector
+from addon.blender.animate_stage import (EVENTS_TEXT, PLAN_TEXT, contact_errors, held_spans,
+                                         rigs_by_id, run_animate)
+from addon.blender.cast_stage import run_cast
+from addon.blender.simulate_stage import run_simulate
+from addon.screenplay import Beat, Body, CastMember, Placement, Prop, Screenplay, Set
+
+def glass_story(height):
+    return Screenplay(
+        cast=[CastMember("me", "I")], set=Set("indoor", "room"),
+        props=[Prop("glass", "glass", "glass", material="glass",
+                    placement=Placement("held_by", "me"))],
+        beats=[Beat("b1", "me", "carry", target="glass", duration_s=3.0,
+                    params={"height_m": height}),
+               Beat("b2", "me", "drop", target="glass", after="b1", duration_s=0.8,
+                    params={"height_m": height}),
+               Beat("b3", "glass", "fall", after="b2", duration_s=1.5)])
+
+out = {}
+for name, height in (("high", 1.5), ("low", 0.15)):
+    bpy.ops.wm.read_homefile(use_empty=True)
+    scene = bpy.context.scene
+    scene.render.fps = 24
+    sp = glass_story(height)
+    run_cast(bpy.data, scene, bpy.context.view_layer, sp, seed=1)
+    run_animate(bpy.data, scene, sp, seed=1)
+    plan = json.loads(bpy.data.texts[PLAN_TEXT].as_string())
+    events = json.loads(bpy.data.texts[EVENTS_TEXT].as_string())
+    (drop,) = [e for e in events if e["beat"] == "b2"]
+    release = drop["start_frame"] + drop["contacts"]["release"]
+    glass = bpy.data.objects["glass"]
+    rig = rigs_by_id(bpy.data)["me"]
+    palm = 0.1 * rig["story_height_m"] / 1.75
+    gaps, middles = [], []
+    for frame in range(scene.frame_start, scene.frame_start + release + 1, 4):
+        scene.frame_set(frame)
+        middle = glass.matrix_world @ Vector(np.mean([c[:] for c in glass.bound_box], axis=0))
+        hand = rig.matrix_world @ rig.pose.bones["wrist.R"].matrix @ Vector((0.0, palm, 0.0))
+        gaps.append((middle - hand).length)
+        middles.append(middle[:])
+    scene.frame_set(scene.frame_start + release)
+    upright = glass.matrix_world.to_3x3().col[2].normalized().z
+    held = [s for s in held_spans(events, plan, scene.frame_end) if s[0] == "glass"]
+    report = run_simulate(bpy.data, scene, sp, seed=1)
+    out[name] = {"release": drop["position"], "velocity": drop["velocity"], "gaps": gaps,
+                 "middles": middles, "upright": upright, "held": held,
+                 "release_frame": release, "holding": plan["actors"]["me"]["holding"],
+                 "physics": report.props["glass"]}
+
+bpy.ops.wm.read_homefile(use_empty=True)
+scene = bpy.context.scene
+scene.render.fps = 24
+sp = Screenplay(cast=[CastMember("boy", "boy", body=Body(age_years=11, height_m=1.45))],
+                props=[Prop("ball", "ball", "ball")], set=Set("outdoor", "park"),
+                beats=[Beat("b1", "boy", "run", target="ball", duration_s=3.0),
+                       Beat("b2", "boy", "kick", target="ball", after="b1", duration_s=1.0),
+                       Beat("b3", "ball", "roll", after="b2", duration_s=2.0)])
+run_cast(bpy.data, scene, bpy.context.view_layer, sp, seed=1)
+run_animate(bpy.data, scene, sp, seed=1)
+errors = contact_errors(bpy.data, scene)
+(kick,) = [e for e in json.loads(bpy.data.texts[EVENTS_TEXT].as_string()) if e["beat"] == "b2"]
+report = run_simulate(bpy.data, scene, sp, seed=1)
+ball = bpy.data.objects["ball"]
+contact = scene.frame_start + kick["start_frame"] + kick["contacts"]["kick"]
+path = []
+for frame in range(contact - 2, contact + 30):
+    scene.frame_set(frame)
+    path.append(ball.matrix_world.translation[:])
+out["kick"] = {"errors": errors, "event": kick, "path": path,
+               "physics": report.props["ball"]}
+emit(out)
+'''
+
+
+@pytest.fixture(scope="module")
+def held_and_kicked(tmp_path_factory):
+    return blender_proc.run(HELD_AND_KICKED, tmp_path_factory.mktemp("held"),
+                            repo_on_path=True)
+
+
+@pytest.mark.parametrize("name, height", [("high", 1.5), ("low", 0.15)])
+def test_a_prop_held_from_the_start_rides_in_the_hand_and_drops_from_the_stated_height(
+        held_and_kicked, name, height):
+    out = held_and_kicked[name]
+    assert out["holding"] == ["glass"]
+    assert out["held"] == [["glass", "me", 0, out["release_frame"], "R"]]
+    # In the palm from the first frame to the release, standing upright when let go there.
+    assert max(out["gaps"]) < 0.02
+    assert out["release"][2] == pytest.approx(height, abs=0.03)
+    assert out["middles"][-1][2] == pytest.approx(height, abs=0.04)
+    assert np.linalg.norm(out["velocity"]) < 0.1 and out["upright"] > 0.99
+
+
+def test_the_glass_dropped_high_shatters_and_the_one_dropped_low_does_not(held_and_kicked):
+    high, low = held_and_kicked["high"]["physics"], held_and_kicked["low"]["physics"]
+    assert high["broken_at_frame"] is not None and high["pieces"] >= 8 and high["held"] == 1
+    assert low["broken_at_frame"] is None and low["pieces"] == 1
+
+
+def test_the_kicking_foot_meets_the_ball_and_sends_it_off_at_its_speed(held_and_kicked):
+    out = held_and_kicked["kick"]
+    (kick,) = [e for e in out["errors"]["boy"] if e["action"] == "kick"]
+    assert kick["error_m"] < 0.03
+    event, path = out["event"], np.array(out["path"])
+    foot_speed = np.linalg.norm(event["foot_velocity"])
+    assert 6.0 < foot_speed < 12.0                     # a child's kick
+    # Still until the foot arrives, then away along the foot's way at about its speed.
+    assert np.linalg.norm(path[2] - path[0]) < 0.01
+    speeds = np.linalg.norm(np.diff(path, axis=0), axis=1) * 24
+    assert 0.9 * foot_speed < speeds[2:6].max() < 1.6 * foot_speed
+    travel = path[-1, :2] - path[2, :2]
+    heading = np.array(event["foot_velocity"][:2]) / np.linalg.norm(event["foot_velocity"][:2])
+    assert travel @ heading > 3.0 and travel @ heading > 0.9 * np.linalg.norm(travel)

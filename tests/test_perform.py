@@ -100,3 +100,31 @@ def test_performing_is_deterministic(fps):
     _, first = perform(sp, fps)
     _, second = perform(sp, fps)
     assert np.array_equal(first["tom"].clip.rotations, second["tom"].clip.rotations)
+
+
+def test_a_kick_at_a_ball_is_recorded_and_meets_the_ball_in_the_joined_motion():
+    """The kick at a ball is synthesised (a mocap kick misses it); its event gives the
+    contact frame within the beat, the foot and where and how fast it meets the ball, and
+    the joined performance (after the blends) has that foot there then."""
+    sp = Screenplay(cast=[CastMember("tom", "Tom"), CastMember("ben", "Ben")],
+                    props=[Prop("ball", "ball", "ball")], set=Set("outdoor", "park"),
+                    beats=[Beat("b1", "tom", "run", target="ball", duration_s=3.0),
+                           Beat("b2", "tom", "kick", target="ball", after="b1", duration_s=1.0),
+                           Beat("b3", "ben", "kick", target="tom", after="b2", duration_s=1.0)])
+    stage, performances = perform(sp)
+    tom = performances["tom"]
+    (event,) = [e for e in tom.events if e["beat"] == "b2"]
+    segment = next(s for s in stage.actors["tom"].segments if s.beat == "b2")
+    assert event["start_frame"] == segment.start_frame
+    assert next(p for p in tom.pieces if p.beat == "b2").source == "synthesised"
+    frame = event["start_frame"] + event["contacts"]["kick"]
+    assert segment.start_frame < frame < segment.end_frame
+    foot = tom.clip.positions()[:, INDEX[f"{event['foot']}_foot"]]
+    assert np.linalg.norm(foot[frame] - event["strike_point"]) < 0.03
+    assert np.linalg.norm(np.subtract(event["ball_point"], segment.target_point)) < 1e-6
+    speed = np.linalg.norm(foot[frame + 1] - foot[frame - 1]) * 24 / 2
+    assert speed == pytest.approx(np.linalg.norm(event["foot_velocity"]), rel=0.1)
+    aim = np.subtract(segment.aim_point, segment.target_point)[:2]
+    assert np.dot(event["foot_velocity"][:2], aim / np.linalg.norm(aim)) > 7.0
+    # A kick at a person is still the library's.
+    assert next(p for p in performances["ben"].pieces if p.beat == "b3").source == "mocap:kick"

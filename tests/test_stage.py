@@ -360,3 +360,18 @@ def test_a_prop_moved_in_the_scene_moves_its_box_and_the_nav_map():
     end = segments_of(st, "anna", kind="locomotion")[-1].pose
     assert math.hypot(end[0] - new.x, end[1] - new.y) < 1.5
     assert math.hypot(end[0] - box.x, end[1] - box.y) > 1.0
+
+
+def test_what_an_actor_holds_when_the_story_starts_is_in_the_plan():
+    sp, plan = scene(props=[("glass", "glass", "held_by", "anna")],
+                     beats=[beat("b1", "anna", "carry", "glass", params={"height_m": 1.5}),
+                            beat("b2", "anna", "drop", "glass", after="b1")])
+    st = stage(sp, plan, marks_at(anna=(-2.0, -1.0), ben=(2.0, -1.0)))
+    assert st.actors["anna"].holding == ("glass",) and st.actors["ben"].holding == ()
+    back = StagePlan.from_json(st.to_json())
+    assert back.actors["anna"].holding == ("glass",)
+    assert json.loads(st.to_json())["actors"]["anna"]["holding"] == ["glass"]
+    # Plans written before the key existed read as holding nothing.
+    old = st.to_dict()
+    del old["actors"]["anna"]["holding"]
+    assert StagePlan.from_dict(old).actors["anna"].holding == ()

@@ -23,6 +23,7 @@ from ..cast.placement import Pose
 from ..cast.props import plan_prop
 from ..cast.sets import plan_set
 from ..motion import quat
+from ..motion.actions_object import PALM_M
 from ..motion.eyes import aim_eyes, eye_bones
 from ..motion.library import load_library
 from ..motion.perform import Performer
@@ -207,10 +208,12 @@ def sample_positions(scene, rigs: dict, frames: range) -> dict[str, np.ndarray]:
 
 
 def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
-    """How far each hand was from what it reached for at the contact frame, per actor: a grasp
-    (pick up, catch) against each hand's grasp point (two hands hold a ball either side of
-    the planned point), a handshake against the partner's hand.  Read from the evaluated
-    rigs and the stored stage plan and motion events."""
+    """How far each hand or foot was from what it reached for at the contact frame, per
+    actor: a grasp (pick up, catch) against each hand's grasp point (two hands hold a ball
+    either side of the planned point), a handshake against the partner's hand, a kick's ball
+    of the foot against its strike point (touching the back of the ball).  Read from the
+    evaluated rigs and the stored stage plan and motion events."""
+    from ..motion.retarget import find_mapping
     plan_text, events_text = blend_data.texts.get(PLAN_TEXT), blend_data.texts.get(EVENTS_TEXT)
     if plan_text is None or events_text is None:
         return {}
@@ -221,6 +224,12 @@ def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
     def hand(cid: str, side: str) -> np.ndarray:
         rig = rigs[cid]
         return np.array(rig.matrix_world @ rig.pose.bones[f"wrist.{side}"].head)
+
+    def ball_of_foot(cid: str, side: str) -> np.ndarray:
+        """The head of the bone the ankle aims at, as `sample_positions` reads the foot."""
+        rig = rigs[cid]
+        bone = find_mapping([b.name for b in rig.data.bones]).bones[f"{side}_ankle"][1]
+        return np.array(rig.matrix_world @ rig.pose.bones[bone].head)
 
     for event in json.loads(events_text.as_string()):
         cid, contacts = event["actor"], event.get("contacts", {})
@@ -238,6 +247,10 @@ def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
                 and segment.get("partner") in rigs:
             scene.frame_set(scene.frame_start + event["start_frame"] + contacts["contact"])
             error = np.linalg.norm(hand(cid, "R") - hand(segment["partner"], "R"))
+        elif "kick" in contacts and event.get("strike_point"):
+            scene.frame_set(scene.frame_start + event["start_frame"] + contacts["kick"])
+            error = np.linalg.norm(ball_of_foot(cid, event.get("foot", "right"))
+                                   - np.array(event["strike_point"]))
         else:
             continue
         out.setdefault(cid, []).append({"beat": event["beat"], "action": segment["action"],
@@ -247,29 +260,44 @@ def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
 
 def held_spans(events: list[dict], plan: dict, last_frame: int) -> list[tuple]:
     """(prop id, holder, first frame, last frame, hand side) for every stretch a prop spends
-    in a hand: from a grasp (pick up, catch) to the next release (put down, throw, drop) of
-    that actor, or to the end of the story.  Frames are story frames (0 = the first)."""
+    in a hand: from a grasp (pick up, catch), or from frame 0 for what an actor holds when the
+    story starts (the plan's `holding`), to the next release (put down, throw, drop) of that
+    prop by that actor, or to the end of the story.  A prop held from the start is in the
+    hand its release says (the right, where the cast stage put it, when none does).  Frames
+    are story frames (0 = the first)."""
     spans, open_grasp = [], {}
+    for cid, actor in plan["actors"].items():
+        for prop in actor.get("holding", ()):
+            open_grasp[cid, prop] = (0, None)
     for event in sorted(events, key=lambda e: e["start_frame"]):
         cid, contacts = event["actor"], event.get("contacts", {})
         segment = next((seg for seg in plan["actors"].get(cid, {}).get("segments", [])
                         if seg.get("beat") == event.get("beat") and seg["kind"] == "action"),
                        None)
         side = "L" if str(event.get("hand", "")).startswith("l") else "R"
-        if "grasp" in contacts and segment is not None and segment.get("target"):
-            open_grasp[cid] = (segment["target"], event["start_frame"] + contacts["grasp"], side)
-        elif "release" in contacts and cid in open_grasp:
-            prop, start, hand = open_grasp.pop(cid)
-            spans.append((prop, cid, start, event["start_frame"] + contacts["release"], hand))
-    spans += [(prop, cid, start, last_frame, hand)
-              for cid, (prop, start, hand) in open_grasp.items()]
+        prop = segment.get("target") if segment is not None else None
+        if "grasp" in contacts and prop:
+            open_grasp[cid, prop] = (event["start_frame"] + contacts["grasp"], side)
+        elif "release" in contacts:
+            held = [key for key in open_grasp if key[0] == cid]
+            key = (cid, prop) if (cid, prop) in open_grasp else (held[-1] if held else None)
+            if key is not None:
+                start, hand = open_grasp.pop(key)
+                spans.append((key[1], cid, start, event["start_frame"] + contacts["release"],
+                              hand or side))
+    spans += [(prop, cid, start, last_frame, hand or "R")
+              for (cid, prop), (start, hand) in open_grasp.items()]
     return spans
 
 
 def _key_held_props(blend_data, scene, rigs: dict, keyed: dict, spans: list[tuple]):
     """Key every prop that is held to ride in its holder's hand during each span; between
     spans it holds where it was let go (the physics stage flies it).  A prop grasped away from
-    the hand (a catch) is put in the palm.  The hand's placement comes from the keyed pose
+    the hand (a catch) is put in the palm.  One held from frame 0 (the cast stage stood it in
+    the hand's rest pose, not the performed one) rides with its middle in the palm (the
+    wrist bone's Y runs along the hand, `PALM_M` along it, where carry and drop put the prop
+    and drop reports its release), turned so it stands as it stood when it is let go.
+    The hand's placement comes from the keyed pose
     (`keyed`: rig id → (RigRest, local rotations, root location, root bone index)),
     evaluated as Blender does, rather than by stepping the scene through every frame."""
     from .animate_build import key_transforms
@@ -284,6 +312,7 @@ def _key_held_props(blend_data, scene, rigs: dict, keyed: dict, spans: list[tupl
             continue
         current = np.array(prop.matrix_world)
         prop[REST_KEY] = current.ravel().tolist()
+        middle = np.mean(np.array([corner[:] for corner in prop.bound_box]), axis=0)
         frames, matrices = [], []
         for _, holder, start, end, side in sorted(prop_spans, key=lambda sp: sp[2]):
             rig, bone = rigs[holder], f"wrist.{side}"
@@ -292,9 +321,14 @@ def _key_held_props(blend_data, scene, rigs: dict, keyed: dict, spans: list[tupl
             if (holder, bone) not in hands:
                 hands[holder, bone] = _bone_matrices(rig, *keyed[holder], bone)
             hand = hands[holder, bone][start:end + 1]
-            grip = np.linalg.inv(hand[0]) @ current
-            if np.linalg.norm(grip[:3, 3]) > 0.2:       # not in the hand: into the palm
-                grip[:3, 3] = [0.0, 0.1, 0.0]
+            if start == 0:          # upright as the cast stage stood it when let go
+                grip = np.linalg.inv(hand[-1]) @ current
+                palm = PALM_M * float(rig.get("story_height_m", 1.75)) / 1.75
+                grip[:3, 3] = np.array([0.0, palm, 0.0]) - grip[:3, :3] @ middle
+            else:
+                grip = np.linalg.inv(hand[0]) @ current
+                if np.linalg.norm(grip[:3, 3]) > 0.2:       # not in the hand: into the palm
+                    grip[:3, 3] = [0.0, 0.1, 0.0]
             frames += [scene.frame_start + start - 1] + list(
                 scene.frame_start + np.arange(start, start + len(hand)))
             matrices += [current] + list(hand @ grip)

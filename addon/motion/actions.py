@@ -1,6 +1,6 @@
 """Actions synthesised from key poses with IK: everything a character does that is not
-locomotion (walk, run, jog, sneak, crawl: trajectory following) or a mocap clip (jump, kick,
-punch, dance, spin, roll, cartwheel, backflip).
+locomotion (walk, run, jog, sneak, crawl: trajectory following) or a mocap clip (jump, kick
+at a person, punch, dance, spin, roll, cartwheel, backflip).
 
     result = synthesise("pick_up", ActionContext(position=(1, 2), facing=0.5,
                                                  target=(1.1, 1.6, 0.8)), duration_s=1.5)
@@ -10,7 +10,8 @@ punch, dance, spin, roll, cartwheel, backflip).
 The builders live by family in actions_body.py (stand, idle, turn, sit, stand_up, lie_down,
 get_up, fall, celebrate), actions_gesture.py (look_at, wave, point, nod, shake_head, clap,
 talk, snap_fingers), actions_object.py (pick_up, put_down, carry, throw, catch, drop, push,
-pull) and actions_interact.py (handshake, hug, kiss); actions_base.py holds the machinery.
+pull, kick at a ball) and actions_interact.py (handshake, hug, kiss); actions_base.py holds
+the machinery.
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ ACTION_BUILDERS: dict[str, Builder] = {
     "throw": objects.throw,
     "catch": objects.catch,
     "drop": objects.drop,
+    "kick": objects.kick,
     "push": objects.push,
     "pull": objects.pull,
     "handshake": interact.handshake,

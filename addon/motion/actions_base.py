@@ -22,7 +22,7 @@ import numpy as np
 
 from . import quat
 from .clip import Clip
-from .poses import (SIDE_SIGN, SIDES, X, Y, Z, Pose, aim_head, ankle_height,
+from .poses import (FORWARD, SIDE_SIGN, SIDES, X, Y, Z, Pose, aim_head, ankle_height,
                     arm_length, axis_angle, body_offsets, body_scale, foot_rotation,
                     hang_arms, neutral_pose, orient_hand, place_ankle, place_wrist, rotate_z,
                     stance, yaw)
@@ -42,6 +42,7 @@ class ActionContext:
     direction it faces, radians about Z, 0 facing -Y, positive turning left
     (counter-clockwise seen from above).  `target` is the world point the action is about:
     a prop's grasp point, a seat's top centre, a point to look at, point at or throw to.
+    `aim` is where the action sends its target (a kick's destination), when it says.
     `other_*` describe the second actor of a two-actor action (hug, handshake, kiss).
     `params` holds the action's options (`hand`, `angle`, `direction`, `style`...), each
     documented by the action; `seed` drives every small random variation.  The body's
@@ -53,6 +54,7 @@ class ActionContext:
     height_m: float = 1.75
     floor_z: float = 0.0
     target: tuple[float, float, float] | None = None
+    aim: tuple[float, float, float] | None = None
     other_position: tuple[float, float] | None = None
     other_facing: float | None = None
     other_height_m: float | None = None
@@ -216,8 +218,8 @@ def hann_smooth(values: np.ndarray, frames: int) -> np.ndarray:
 class Performance:
     """One actor's action under construction, in the actor's own space.
 
-    Build it up with `key`, `reach`, `look`, `step`, `layer` and `shift`, then `finish` it
-    into an ActionResult.  Times are seconds from the start of the clip.
+    Build it up with `key`, `reach`, `look`, `step`, `swing`, `layer` and `shift`, then
+    `finish` it into an ActionResult.  Times are seconds from the start of the clip.
     """
 
     def __init__(self, name: str, ctx: ActionContext, duration_s: float, fps: float = 30.0,
@@ -245,6 +247,7 @@ class Performance:
         self.foot_lift = np.zeros((self.frames, 2))
         self.foot_pitch = np.zeros((self.frames, 2))
         self.swing_lift_m = 0.07 * self.scale
+        self.swings: dict[str, tuple[np.ndarray, ...]] = {}
         self.reaches: dict[str, tuple[np.ndarray, np.ndarray | None, np.ndarray]] = {}
         self.gaze: tuple[np.ndarray, np.ndarray, float, float] | None = None
         self.layers: list[tuple[int, np.ndarray]] = []
@@ -323,6 +326,19 @@ class Performance:
         plants.append(Plant(float(end_s), self.duration, np.asarray(xy, float), float(foot_yaw),
                             lift_m))
         self.feet_move_body = self.feet_move_body or body_follows
+
+    def swing(self, side: str, ankle, yaw_radians, pitch_deg, weight: np.ndarray,
+              knee) -> None:
+        """Drive the `side` foot along its own path where `weight` (T,) is above 0 (a kick):
+        ankle targets (T, 3), foot yaw (T,) and toe-down pitch (T,), actor space, in place of
+        the planted and stepping foot, the knee bending towards `knee` ((3,) or (T, 3), a
+        direction: a pitched foot's toes say little about where a swinging knee points).  The
+        body is still carried by the plants (a step that spans the swing says where the foot
+        comes down), so a swing does not drag it along; the foot has no contact meanwhile."""
+        knee = np.broadcast_to(np.asarray(knee, float), (self.frames, 3))
+        self.swings[side] = (np.asarray(ankle, float), np.asarray(yaw_radians, float),
+                             np.asarray(pitch_deg, float), np.asarray(weight, float), knee)
+        self._built = None
 
     def place_feet(self, xy, foot_yaws) -> None:
         """Where the feet are at the start (ankles xy (2, 2), yaws (2,)), when the action
@@ -572,14 +588,28 @@ class Performance:
             root = rotate_z(root, body_yaw)
             root[:, :2] += centre
             rotations[:, 0] = quat.multiply(yaw(body_yaw), rotations[:, 0])
+        pitch = self.foot_pitch.copy()
+        for side, (path, path_yaw, path_pitch, weight, _) in self.swings.items():
+            i = SIDES.index(side)
+            ankles[:, i] += weight[:, None] * (path - ankles[:, i])
+            yaws[:, i] += weight * (path_yaw - yaws[:, i])
+            pitch[:, i] += weight * (path_pitch - pitch[:, i])
+            contact[:, i] &= weight <= 0
         fk = forward_kinematics(root, rotations, self.offsets)
         legs = rotations
         for i, side in enumerate(SIDES):
             weight = self.foot_weight[:, i]
             if np.any(weight > 0):
-                feet_world = foot_rotation(yaws[:, i], self.foot_pitch[:, i])
+                feet_world = foot_rotation(yaws[:, i], pitch[:, i])
+                pole = None
+                if side in self.swings:         # place_ankle's pole, swung to the knee's way
+                    knee, swung = self.swings[side][4], self.swings[side][3][:, None]
+                    toes = quat.rotate(feet_world, np.broadcast_to(FORWARD, (self.frames, 3)))
+                    way = toes * (1 - swung) + knee * swung
+                    pole = (fk[0][:, INDEX[f"{side}_hip"]] + ankles[:, i]) / 2 + 0.5 * way
                 legs = place_ankle(legs, root, self.offsets, side, ankles[:, i], feet_world,
-                                   weight=None if np.all(weight >= 1) else weight, fk=fk)
+                                   pole=pole, weight=None if np.all(weight >= 1) else weight,
+                                   fk=fk)
         rotations = legs
         if self.gaze is not None:
             target, weight, neck_share, chest_share = self.gaze

@@ -9,16 +9,41 @@ from dataclasses import replace
 import numpy as np
 
 from . import quat
-from .actions_base import GRAVITY_MPS2, ActionContext, ActionResult, Performance, Release
+from .actions_base import (GRAVITY_MPS2, ActionContext, ActionResult, Performance, Release,
+                           hermite)
 from .clip import Clip
-from .poses import SIDE_SIGN, SIDES, rotate_z
-from .skeleton import INDEX
+from .poses import SIDE_SIGN, SIDES, Pose, arm_length, body_scale, foot_rotation, rotate_z
+from .skeleton import INDEX, forward_kinematics
 
 #: Where a hand holds a small prop in front of the body (left hand; x mirrors), metres for
 #: a 1.75 m body: forearm forward, elbow bent about a right angle.
 HOLD_ONE_HAND = np.array([0.2, -0.27, 0.97])
 #: Where two hands hold a box in front of the body (centre), metres for 1.75 m.
 HOLD_TWO_HANDS = np.array([0.0, -0.32, 1.0])
+#: From the wrist along the hand to the middle of the palm, metres for 1.75 m: where the
+#: middle of a prop held in one hand is (the animate stage keys it there).
+PALM_M = 0.1
+
+
+def palm_points(clip: Clip, side: str) -> np.ndarray:
+    """Where the middle of the `side` palm is (T, 3) on every frame of `clip`."""
+    positions, world = forward_kinematics(clip.root, clip.rotations, clip.offsets)
+    j = INDEX[f"{side}_wrist"]
+    along = np.array([SIDE_SIGN[side] * PALM_M * body_scale(clip.offsets), 0.0, 0.0])
+    return positions[:, j] + quat.rotate(world[:, j], np.broadcast_to(along, (len(world), 3)))
+
+
+def _palm_on_goal(build, ctx: ActionContext, frame_s: float, sides) -> ActionResult:
+    """`build(shift)` (side → wrist goal shift, actor space) with the shift that puts the
+    middle of each palm, not the wrist, on its goal at `frame_s`: one build to see where the
+    hand turns, one with the wrist moved by the palm's offset (the hand keeps its turn)."""
+    first = build({side: np.zeros(3) for side in sides})
+    frame = int(np.clip(round(frame_s * first.clip.fps), 0, first.clip.frames - 1))
+    positions = first.clip.positions()
+    shift = {side: -rotate_z(palm_points(first.clip, side)[frame]
+                             - positions[frame, INDEX[f"{side}_wrist"]], -ctx.facing)
+             for side in sides}
+    return build(shift)
 
 
 def _hands(ctx: ActionContext, target: np.ndarray | None = None) -> str:
@@ -150,22 +175,80 @@ def put_down(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> Action
     return _reach_and_hold("put_down", ctx, duration_s, fps, picking=False)
 
 
+def _stated_height(ctx: ActionContext) -> float | None:
+    """params `height_m` when it is a usable height, else None."""
+    height = ctx.param("height_m")
+    if isinstance(height, bool) or not isinstance(height, (int, float)) or not 0 < height < 5:
+        return None
+    return float(height)
+
+
+def _held_at_height(perf: Performance, hand: str
+                    ) -> tuple[Pose, dict[str, np.ndarray]] | None:
+    """The posture and wrist point(s) (actor space) for holding a prop at params `height_m`
+    ("high in the air", "just above the floor"), None when the story gives no height.  Above
+    the shoulder the arm is raised in front, as high as it reaches when the height is beyond
+    it; below what the arm reaches standing the body bends and crouches (pick_up's search)."""
+    height = _stated_height(perf.ctx)
+    if height is None:
+        return None
+    scale, points = perf.scale, {}
+    for side in SIDES if hand == "both" else (hand,):
+        shoulder = perf.joint_at(perf.neutral, f"{side}_shoulder")
+        reach = 0.92 * arm_length(perf.offsets, side)
+        across = SIDE_SIGN[side] * (0.12 if hand == "both" else 0.2) * scale
+        forward, rise = 0.42 * scale, float(height) - shoulder[2]
+        if rise >= 0.99 * reach:                  # beyond the reach: straight up, a little ahead
+            forward = 0.15 * reach
+            rise = float(np.sqrt(reach ** 2 - forward ** 2 - (across - shoulder[0]) ** 2))
+        elif rise > 0 and np.hypot(forward, rise) > reach:
+            forward = float(np.sqrt(reach ** 2 - rise ** 2))
+        points[side] = np.array([across, -forward, shoulder[2] + rise])
+    shoulders = tuple(f"{side}_shoulder" for side in points)
+    within = all(np.linalg.norm(point - perf.joint_at(perf.neutral, joint)) <= 0.93 * arm_length(
+        perf.offsets, side) for (side, point), joint in zip(points.items(), shoulders))
+    posture = perf.neutral if within else perf.posture_for(
+        np.stack(list(points.values())), shoulders, twist=False)
+    return posture, points
+
+
 def carry(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResult:
     """Holding a prop in front of the body (one hand, or both for a box: `hand`="both",
-    `width_m`), standing; the hold shifts a little with the breath.  To carry while walking,
-    lay this clip's arms over the walk with `overlay_arms`."""
-    perf = Performance("carry", ctx, duration_s, fps, breathing=1.2, drift=0.5)
+    `width_m`), standing; the hold shifts a little with the breath and settles before the
+    end, so a drop that follows starts from a still hand.  With `height_m` the prop is
+    lifted to that height over the first moments and held there, the middle of the palm (of
+    one hand) at it: the arm raised ("high in the air") or the body crouched ("just above
+    the floor").  To carry while walking, lay this clip's arms over the walk with
+    `overlay_arms`."""
     hand = _hands(ctx)
-    heavy = float(ctx.param("mass_kg", 1.0)) > 8.0
-    pose = perf.neutral.bent(forward_deg=-5.0 if heavy else 0.0)
-    perf.key(0.0, pose)
-    bob = np.sin(2 * np.pi * perf.rng.uniform(0.2, 0.3) * perf.t) * 0.01 * perf.scale
-    for side, point in _hold_points(perf, hand).items():
-        target = point + np.stack([np.zeros(perf.frames), np.zeros(perf.frames), bob], 1)
-        perf.reach(side, target, np.ones(perf.frames))
-        perf.palm(side, (-SIDE_SIGN[side], 0.0, 0.0) if hand == "both" else
-                  (-SIDE_SIGN[side] * 0.6, 0.0, 0.8), np.ones(perf.frames))
-    return perf.finish(hand=hand)
+
+    def build(shift: dict[str, np.ndarray]) -> ActionResult:
+        perf = Performance("carry", ctx, duration_s, fps, breathing=1.2, drift=0.5)
+        heavy = float(ctx.param("mass_kg", 1.0)) > 8.0
+        perf.key(0.0, perf.neutral.bent(forward_deg=-5.0 if heavy else 0.0))
+        span = perf.duration
+        bob = np.sin(2 * np.pi * perf.rng.uniform(0.2, 0.3) * perf.t) * 0.01 * perf.scale
+        bob *= 1.0 - perf.ramp(max(span - 0.5, 0.5 * span), 0.95 * span)
+        holds = _hold_points(perf, hand)
+        raised = _held_at_height(perf, hand)
+        if raised is not None:
+            posture, points = raised
+            lifted_s = min(0.9, 0.45 * span)
+            perf.key(lifted_s, posture)
+            perf.key(span, posture)
+            lift = perf.ramp(0.05 * span, lifted_s)[:, None]
+            holds = {side: holds[side] * (1 - lift) + (points[side] + shift[side]) * lift
+                     for side in holds}
+        for side, point in holds.items():
+            target = point + np.stack([np.zeros(perf.frames), np.zeros(perf.frames), bob], 1)
+            perf.reach(side, target, np.ones(perf.frames))
+            perf.palm(side, (-SIDE_SIGN[side], 0.0, 0.0) if hand == "both" else
+                      (-SIDE_SIGN[side] * 0.6, 0.0, 0.8), np.ones(perf.frames))
+        return perf.finish(hand=hand)
+
+    if hand == "both" or _stated_height(ctx) is None:
+        return build({side: np.zeros(3) for side in SIDES})
+    return _palm_on_goal(build, ctx, duration_s, (hand,))
 
 
 ARM_JOINTS = tuple(f"{side}_{j}" for side in SIDES
@@ -364,27 +447,46 @@ def catch(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionRes
 
 def drop(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResult:
     """Letting go of a held prop: the hand holding it in front opens at the "release"
-    frame and the arm falls back to the side; `release` carries the hand's velocity there."""
-    perf = Performance("drop", ctx, duration_s, fps, breathing=1.0, drift=0.4)
+    frame and the arm falls back to the side; `release` carries the hand's velocity there.
+    With `height_m` the hand holds the prop where carry holds it at that height (raised, or
+    crouched) and stays still until a moment after the release, so the prop falls from there
+    with the hand nearly at rest.  The release is where the middle of the palm is (one
+    hand) or the wrist of the right hand (both)."""
     hand = _hands(ctx)
-    span = perf.duration
-    release_s = 0.3 * span
-    perf.key(0.0, perf.neutral)
-    perf.key(span, perf.neutral)
-    weight = 1.0 - perf.ramp(release_s, 0.85 * span)
-    for side, point in _hold_points(perf, hand).items():
-        perf.reach(side, point, weight)
-        perf.palm(side, (-SIDE_SIGN[side] * 0.6, 0.0, 0.8) if hand != "both" else
-                  (-SIDE_SIGN[side], 0.0, 0.0), weight)
-    if ctx.target is not None:
-        perf.look(ctx.to_local(ctx.target), perf.ramp(release_s, release_s + 0.3))
-    result = perf.finish(hand=hand)
-    frame = perf.frame(release_s)
     side = hand if hand != "both" else "right"
-    positions = result.clip.positions()[:, INDEX[f"{side}_wrist"]]
+    at_height = hand != "both" and _stated_height(ctx) is not None
+    span = (max(int(round(duration_s * fps)) + 1, 2) - 1) / fps
+    release_s = 0.3 * span
+
+    def build(shift: dict[str, np.ndarray]) -> ActionResult:
+        perf = Performance("drop", ctx, duration_s, fps, breathing=1.0, drift=0.4)
+        holds = _hold_points(perf, hand)
+        raised = _held_at_height(perf, hand)
+        if raised is None:
+            perf.key(0.0, perf.neutral)
+            weight = 1.0 - perf.ramp(release_s, 0.85 * span)
+        else:
+            posture, holds = raised
+            still_s = min(release_s + 0.1, 0.6 * span)
+            perf.key(0.0, posture)
+            perf.key(still_s, posture)
+            weight = 1.0 - perf.ramp(still_s, span)
+        perf.key(span, perf.neutral)
+        for s, point in holds.items():
+            perf.reach(s, point + shift.get(s, 0.0), weight)
+            perf.palm(s, (-SIDE_SIGN[s] * 0.6, 0.0, 0.8) if hand != "both" else
+                      (-SIDE_SIGN[s], 0.0, 0.0), weight)
+        if ctx.target is not None:
+            perf.look(ctx.to_local(ctx.target), perf.ramp(release_s, release_s + 0.3))
+        return perf.finish(hand=hand)
+
+    result = _palm_on_goal(build, ctx, release_s, (hand,)) if at_height else build({})
+    frame = int(np.clip(round(release_s * fps), 0, result.clip.frames - 1))
+    points = (result.clip.positions()[:, INDEX["right_wrist"]] if hand == "both"
+              else palm_points(result.clip, side))
     lo, hi = max(frame - 1, 0), min(frame + 1, result.clip.frames - 1)
-    velocity = (positions[hi] - positions[lo]) * fps / (hi - lo)
-    result.release = Release(frame, positions[frame], velocity)
+    velocity = (points[hi] - points[lo]) * fps / (hi - lo)
+    result.release = Release(frame, points[frame], velocity)
     result.contact_frames["release"] = frame
     return result
 
@@ -458,3 +560,134 @@ def _push_pull(name: str, ctx: ActionContext, duration_s: float, fps: float,
     return perf.finish(contact_frames={"contact": frame, "contact_end": perf.frame(end_s)},
                        hand="both", checks=checks,
                        extras={"prop_displacement": rotate_z(moved, ctx.facing)})
+
+
+# --- kicking ----------------------------------------------------------------------------------
+
+#: Foot speed at contact of a firm kick by a 1.75 m adult (instep kicks measure about 8-15
+#: m/s at the foot), scaled with the body; params `speed` "slow" or "fast" change it.
+KICK_FOOT_MPS = 11.0
+KICK_SPEEDS = {"slow": 0.6, "fast": 1.25}
+#: From the ball of the foot to the front of the foot's skin (its collision capsule), for
+#: 1.75 m: the ball of the foot stops this far behind what it strikes.
+FOOT_PAD_M = 0.035
+#: The kicking leg's swing, as angles of hip-to-foot from straight down (radians, forward
+#: positive) at the top of the backswing and of the follow-through.
+BACKSWING_RAD, FOLLOW_RAD = -1.15, 1.0
+
+
+def kick(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResult:
+    """Kicking a thing on the ground whose middle is `target` (world: a ball's centre)
+    towards `aim` (world; default straight on from the actor): the support foot steps in
+    beside and a little behind it, the kicking foot (`foot` param, default "right") swings
+    back and through like a pendulum from the hip, the ball of the foot meeting the back of
+    the thing at the "kick" frame moving along the aim at a kick's speed (`speed` "slow" /
+    "fast"), follows through and comes down, and the feet step back to where they began,
+    turned to the aim.  extras `kick`: the foot, its world position and velocity at contact,
+    the thing's point and where the foot was meant to be (`strike_point`)."""
+    foot = ctx.param("foot", "right")
+    if foot not in SIDES:
+        raise ValueError(f"params.foot {foot!r} is not 'left' or 'right'")
+    support = "left" if foot == "right" else "right"
+    perf = Performance("kick", ctx, duration_s, fps, breathing=0.6, drift=0.3)
+    scale, span, k = perf.scale, perf.duration, SIDES.index(foot)
+    ball = ctx.local_target()
+    radius = float(np.clip(ball[2], 0.03, 0.3 * scale))
+    away = (ctx.to_local(ctx.aim) - ball)[:2] if ctx.aim is not None else ball[:2].copy()
+    if np.linalg.norm(away) < 1e-3:
+        away = np.array([0.0, -1.0])
+    along = np.array([*(away / np.linalg.norm(away)), 0.0])
+    heading = float(np.arctan2(along[0], -along[1]))
+    left = rotate_z(np.array([1.0, 0.0, 0.0]), heading)
+    speed = KICK_FOOT_MPS * scale * KICK_SPEEDS.get(ctx.param("speed"), 1.0)
+    # The swing itself takes the time a real one does; the steps around it share the beat.
+    share = min(1.0, span)
+    contact_s = perf.frame(0.5 * share) / fps
+    plant_s, lift_s = 0.3 * share, 0.2 * share
+    land_s = 0.8 * share
+    strike = ball - along * (radius + FOOT_PAD_M * scale)
+    strike[2] = radius
+    plant_xy = (ball - along * 0.1 * scale + left * SIDE_SIGN[support] *
+                (radius + 0.13 * scale))[:2]
+    end_xy, end_yaw = perf.stance_at(np.zeros(2), heading)
+    s = SIDES.index(support)
+    perf.step(support, 0.03 * share, plant_s, plant_xy, heading + float(perf.stance_yaw[s]))
+    perf.step(foot, lift_s, land_s, end_xy[k], float(end_yaw[k]))
+    perf.step(support, land_s + 0.03 * share, span - 0.02 * share, end_xy[s],
+              float(end_yaw[s]))
+    perf.key(0.0, perf.neutral)
+    perf.key(plant_s, perf.neutral.bent(forward_deg=4.0).moved((0.0, 0.0, -0.03 * scale)))
+    perf.key(contact_s, perf.neutral.bent(forward_deg=-8.0).moved((0.0, 0.0, -0.05 * scale)),
+             smooth=True)
+    perf.key(land_s, perf.neutral.bent(forward_deg=3.0))
+    perf.key(span, perf.neutral)
+    # The swing is laid around where the hip really is at contact (the steps carry it there).
+    root, _, _ = perf.build()
+    contact = perf.frame(contact_s)
+    hips = perf.local_positions()[:, INDEX[f"{foot}_hip"]]
+    hip = hips[contact]
+    hip_u, hip_z = float((hip - ball) @ along), float(hip[2])
+    strike_u = float((strike - ball) @ along)
+    reach = float(np.hypot(strike_u - hip_u, hip_z - strike[2]))
+    angle = float(np.arctan2(strike_u - hip_u, hip_z - strike[2]))
+    spin, frame_s = speed / reach, 1.0 / fps
+    # Full speed from a frame before contact to a frame after, so the foot crosses the
+    # thing at it whichever moment between frames the physics meets it; level over the
+    # frame after contact (the foot drives through the thing rather than scooping it up).
+    through_u = strike_u + speed * frame_s - hip_u
+    through = (float(np.arctan2(through_u, hip_z - strike[2])),
+               float(np.hypot(through_u, hip_z - strike[2])))
+    back_s = contact_s - frame_s - float(np.clip(1.6 * (angle - BACKSWING_RAD) / spin, 0.06,
+                                                 contact_s - frame_s - lift_s - 0.1))
+    follow_s = contact_s + frame_s + float(np.clip(2.0 * (FOLLOW_RAD - through[0]) / spin,
+                                                   0.1, land_s - contact_s - frame_s - 0.08))
+    arc_t = perf.t[(perf.t >= back_s) & (perf.t <= follow_s)]
+    polar = _path(arc_t, [(back_s, [BACKSWING_RAD, 0.8 * reach, 0.0], 0.0),
+                          (contact_s - frame_s, [angle - spin * frame_s, reach, 0.0],
+                           [spin, 0.0, 0.0]),
+                          (contact_s, [angle, reach, 0.0], [spin, 0.0, 0.0]),
+                          (contact_s + frame_s, [*through, 0.0], [spin, 0.0, 0.0]),
+                          (follow_s, [FOLLOW_RAD, 0.92 * reach, 0.0], 0.0)])
+    arc = ball + along * (hip_u + polar[:, 1:2] * np.sin(polar[:, :1]))
+    arc[:, 2] = hip_z - polar[:, 1] * np.cos(polar[:, 0])
+    foot_offset = perf.offsets[INDEX[f"{foot}_foot"]]
+
+    def ball_of_foot(ankle_xy, foot_yaw):
+        ankle = np.array([*ankle_xy, perf.ankle_z])
+        return ankle + quat.rotate(foot_rotation(foot_yaw), foot_offset)
+
+    start = ball_of_foot(perf.stance_xy[k], float(perf.stance_yaw[k]))
+    end = ball_of_foot(end_xy[k], float(end_yaw[k]))
+    path = np.where((perf.t < back_s)[:, None],
+                    _path(perf.t, [(lift_s, start, 0.0), (back_s, arc[0], 0.0)]),
+                    _path(perf.t, [(follow_s, arc[-1], 0.0), (land_s, end, 0.0)]))
+    path[(perf.t >= back_s) & (perf.t <= follow_s)] = arc
+    times = np.array([lift_s, back_s, contact_s, follow_s, land_s])
+    pitch = hermite(times, np.array([0.0, 70.0, 45.0, 25.0, 0.0]),
+                    np.array([False, False, False, False, False]), perf.t)
+    turn = hermite(times[[0, 1, 3, 4]], np.array([float(perf.stance_yaw[k]), heading,
+                                                  heading, float(end_yaw[k])]),
+                   np.zeros(4, dtype=bool), perf.t)
+    ankle = path - quat.rotate(foot_rotation(turn, pitch),
+                               np.broadcast_to(foot_offset, (perf.frames, 3)))
+    # The knee points ahead of the hip-to-ankle line, square to it: down and forward on the
+    # backswing, forward at contact, up and forward on the follow-through.
+    leg = ankle - hips
+    knee = along * -leg[:, 2:3] + np.array([0.0, 0.0, 1.0]) * (leg @ along)[:, None]
+    perf.swing(foot, ankle, turn, pitch, ((perf.t > lift_s) & (perf.t < land_s)).astype(float),
+               knee=knee / np.linalg.norm(knee, axis=1, keepdims=True))
+    # Arms out for balance: the support side's forward and out, the kicking side's back.
+    arms = perf.pulse(lift_s, contact_s - 0.05, follow_s + 0.05, land_s + 0.1 * share)
+    for side, offset in ((support, (0.5, -0.15, 0.1)), (foot, (0.3, 0.3, 0.0))):
+        local = np.array(offset) * [SIDE_SIGN[side], 1.0, 1.0] * scale
+        perf.reach(side, root + rotate_z(local, heading), arms)
+    perf.look(ball, perf.pulse(0.0, plant_s, follow_s, span), neck_share=0.5)
+    result = perf.finish(contact_frames={"kick": contact},
+                         checks={"kick": (f"{foot}_foot", contact, strike)})
+    points = result.clip.positions()[:, INDEX[f"{foot}_foot"]]
+    lo, hi = max(contact - 1, 0), min(contact + 1, result.clip.frames - 1)
+    result.extras["kick"] = {"foot": foot, "position": points[contact],
+                             "velocity": (points[hi] - points[lo]) * fps / (hi - lo),
+                             "ball_point": np.asarray(ctx.target, float),
+                             "strike_point": ctx.to_world(strike)}
+    return result

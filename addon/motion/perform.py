@@ -1,9 +1,10 @@
 """One actor's whole performance: the stage plan's segments turned into one continuous clip.
 
 Each segment becomes motion from the right source — walking and running along its timed path
-(locomotion), a mocap clip from the library for kicks, punches, jumps and dances, an action
-synthesised from key poses for everything else — all in the actor's own proportions and in
-world coordinates.  The pieces are joined by inertialization so there are no pops, and the
+(locomotion), a mocap clip from the library for kicks at people, punches, jumps and dances,
+an action synthesised from key poses for everything else (a kick at a ball among them: its
+foot has to meet the ball) — all in the actor's own proportions and in world coordinates.
+The pieces are joined by inertialization so there are no pops, and the
 frame range of every beat is kept so the Blender side can cut the motion into one action per
 beat.
 """
@@ -26,7 +27,8 @@ from .transitions import concatenate
 
 log = logging.getLogger(__name__)
 
-#: Actions played from the mocap library, by the clip label that holds them.
+#: Actions played from the mocap library, by the clip label that holds them; one that is
+#: also synthesised (a kick) is synthesised when it is done to a thing (a ball), not a person.
 MOCAP = {"kick": "kick", "punch": "punch", "jump": "jump", "dance": "dance", "spin": "spin",
          "cartwheel": "cartwheel", "backflip": "backflip", "roll": "roll", "crawl": "crawl"}
 #: Mocap that keeps a foot on the ground, so planted feet are pinned (not for acrobatics,
@@ -244,9 +246,12 @@ class Performer:
             px, py, _ = next((s.pose for s in other.segments if s.beat == segment.beat),
                              other.start_pose)
             other_position, other_height = (px, py), other.height_m
-        target = segment.aim_point or segment.target_point
+        # A kick acts on the thing (target) and sends it to the aim; the rest act at the aim.
+        target = segment.target_point if segment.action == "kick" else (
+            segment.aim_point or segment.target_point)
         return ActionContext(position=(x, y), facing=facing, height_m=track.height_m,
-                             target=target, other_position=other_position,
+                             target=target, aim=segment.aim_point,
+                             other_position=other_position,
                              other_height_m=other_height, params=dict(segment.params),
                              seed=self.seed, rest_offsets=offsets)
 
@@ -265,7 +270,9 @@ class Performer:
             x, y, facing = segment.pose
             clip = anchored(placed(proportioned(own[0], offsets), x, y, facing))
             return replace(clip, source=f"user:{own[0].name}"), {}, None
-        if action in MOCAP and self.library.by_label(MOCAP[action]):
+        at_thing = action in ACTION_BUILDERS and segment.target_point is not None and \
+            segment.target is not None and segment.target not in others
+        if action in MOCAP and self.library.by_label(MOCAP[action]) and not at_thing:
             x, y, facing = segment.pose
             clip = proportioned(self.library.by_label(MOCAP[action])[0], offsets)
             clip = placed(clip, x, y, facing)
@@ -292,6 +299,12 @@ class Performer:
         if result.contact_frames:
             event["contacts"] = {k: int(v) for k, v in result.contact_frames.items()}
             event["hand"] = result.hand
+        if "kick" in result.extras:
+            kick = result.extras["kick"]
+            event["foot"] = kick["foot"]
+            event.update({f"foot_{k}" if k in ("position", "velocity") else k:
+                          [float(v) for v in kick[k]]
+                          for k in ("position", "velocity", "ball_point", "strike_point")})
         if "grips" in result.extras:
             event["grasp_points"] = {side: [float(v) for v in point]
                                      for side, point in result.extras["grips"].items()}

@@ -133,7 +133,9 @@ class _Stager(Beats, Moves):
         for ident, track in self.tracks.items():
             track.finish(end)
             plan.actors[ident] = ActorTrack(ident, track.height_m, track.start_pose,
-                                            track.segments, track.layers)
+                                            track.segments, track.layers,
+                                            tuple(p for p, holder in self.set.held.items()
+                                                  if holder == ident))
         plan.props = self.cues
         for b in self.beats:
             if b.id in self.spans:

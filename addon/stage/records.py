@@ -141,14 +141,18 @@ class Segment(_FrameSpan):
 
 @dataclass
 class ActorTrack:
+    """One actor's segments and layers.  `holding`: the props in hand at frame 0 (a story
+    that starts "I hold a glass"), which the animate stage keys in the hand from the start."""
     id: str
     height_m: float
     start_pose: Pose3
     segments: list[Segment] = field(default_factory=list)
     layers: list[Segment] = field(default_factory=list)
+    holding: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"height_m": round(self.height_m, 4), "start_pose": _r(self.start_pose),
+                "holding": list(self.holding),
                 "segments": [s.to_dict() for s in self.segments],
                 "layers": [s.to_dict() for s in self.layers]}
 
@@ -156,7 +160,8 @@ class ActorTrack:
     def from_dict(cls, ident: str, d: Mapping, fps: float) -> "ActorTrack":
         return cls(ident, float(d["height_m"]), tuple(d["start_pose"]),
                    [Segment.from_dict(s, fps) for s in d.get("segments", [])],
-                   [Segment.from_dict(s, fps) for s in d.get("layers", [])])
+                   [Segment.from_dict(s, fps) for s in d.get("layers", [])],
+                   tuple(d.get("holding", ())))
 
 
 @dataclass
