@@ -100,6 +100,7 @@ class PhysicsPass:
         self.characters = characters or {}
         self.substeps = substeps             # None: the calibrated world.substeps_for(fps)
         self.people: dict[str, body_physics_build.CharacterBodies] = {}
+        self.layers: dict[str, int] = {}          # character -> its collision collection
 
     # -- building ------------------------------------------------------------------------
     def build(self):
@@ -129,7 +130,8 @@ class PhysicsPass:
             # Each character's own collision collection: bodies pass through each other (an
             # unstoppable kinematic fist would shove a ragdoll on for metres) while props,
             # the floor and the walls, in every collection, meet them all.
-            own = [i == 1 + layer % (COLLISION_LAYERS - 1) for i in range(COLLISION_LAYERS)]
+            self.layers[cid] = 1 + layer % (COLLISION_LAYERS - 1)
+            own = [i == self.layers[cid] for i in range(COLLISION_LAYERS)]
             for obj in people.objects():
                 obj.rigid_body.collision_collections = own
         for down in self.sim.knockdowns:
@@ -183,6 +185,12 @@ class PhysicsPass:
         own_cor = category.restitution if category is not None else None   # balls
         self._add_body(obj, "ACTIVE", shape, float(obj.get("story_mass_kg", 1.0)),
                        str(obj.get("story_material", "plastic")), cor=own_cor)
+        # A prop let go from inside its holder's hand capsule would be shot out of it.
+        layers = list(obj.rigid_body.collision_collections)
+        for hold in role.holds:
+            if hold.actor in self.layers:
+                layers[self.layers[hold.actor]] = False
+        obj.rigid_body.collision_collections = layers
         self._key_kinematic(pid, obj, role)
         self.bodies[obj.name] = obj
 
@@ -395,7 +403,9 @@ class PhysicsPass:
     def _roll(self, obj, simulated, launch: int, until: int, mark) -> Roll:
         arrive = max(launch + 1, until - int(round(SETTLE_S * self.fps)))
         ball = str(obj.get("story_collision", "")) == "sphere"
-        start = simulated[launch]
+        start = simulated[launch].copy()
+        if ball:                             # rolling on the floor, whatever its kick's hop
+            start[2, 3] = max(obj.dimensions) / 2
         end = np.array([mark[0], mark[1], start[2, 3]])
         positions, _ = rolling_path(start[:3, 3], end, arrive - launch, self.fps,
                                     decel_mps2=ROLLING_DECEL if ball else SLIDING_DECEL)
