@@ -133,3 +133,27 @@ emit(out)
     top_start, top_end = seen["heights"][-1]
     assert top_end < top_start - 0.2                    # the top box came down
     assert sum(v["max_speed_mps"] > 0.5 for v in boxes.values()) >= 3
+
+
+def test_pushed_dominoes_topple_one_after_another(tmp_path):
+    built = build("dominoes", tmp_path / "dominoes.blend")
+    assert built["simulate"]["problems"] == []
+    seen = blender_proc.run(INSPECT + '''
+rows = sorted((o for o in bpy.data.objects if o.get("story_id") == "domino"),
+              key=lambda o: o["story_member"])
+tipped, tilt = {}, []
+for f in range(scene.frame_start, scene.frame_end + 1):
+    scene.frame_set(f)
+    for o in rows:
+        if o.name not in tipped and o.matrix_world.to_3x3()[2][2] < np.cos(np.radians(20)):
+            tipped[o.name] = f
+out["tipped"] = [tipped.get(o.name) for o in rows]
+out["tilt"] = [float(np.degrees(np.arccos(min(1.0, o.matrix_world.to_3x3()[2][2]))))
+               for o in rows]
+emit(out)
+''', tmp_path, blend=str(tmp_path / "dominoes.blend"))
+    tipped = seen["tipped"]
+    assert len(tipped) == 10 and None not in tipped
+    assert tipped == sorted(tipped)                    # in order, from the pushed end
+    assert tipped[-1] > tipped[0]
+    assert min(seen["tilt"]) > 60                      # every one is down at the end

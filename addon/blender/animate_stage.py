@@ -75,7 +75,7 @@ def found_poses(blend_data) -> dict[str, Pose]:
         if "spot_name" in obj:          # set_build lays the spot's arrow (+Z) facing back
             arrow = matrix.col[2]
             out[ident] = Pose(x, y, 0.0, math.atan2(-arrow.x, arrow.y))
-        elif "story_category" in obj:
+        elif "story_category" in obj and not obj.get("story_member", 0):   # a group: its first
             out[ident] = Pose(x, y, z, matrix.to_euler("XYZ").z)
     return out
 

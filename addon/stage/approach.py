@@ -62,6 +62,8 @@ SEAT_FRONT_M = 0.15
 #: How far a kick or a throw sends a thing when the story does not say where.
 KICK_M = 4.0
 THROW_M = 4.0
+#: Where a push on a row (dominoes) stands: this far behind its first member.
+ROW_PUSH_M = 0.45
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Target:
     category: str = ""
     held_by: str | None = None
     feature: tuple[float, float, float] | None = None
+    lead: float | None = None         # a row's direction (first to second member), radians
 
     @property
     def xy(self) -> tuple[float, float]:
@@ -257,6 +260,11 @@ def _prop_need(action, actor_xy, actor_facing, actor_h, target: Target, params,
         return Need("go", facing_towards(*kick_dir), centre=target.xy, dist_m=d, min_m=d - 0.05,
                     max_m=d + 0.15, bearing=direction + math.pi, strict=True,
                     spread=math.radians(20), face="fixed", target_point=gp, aim_point=aim_pt)
+    if action == "push" and target.lead is not None:     # a row: its first member, from behind
+        return Need("go", facing_towards(math.cos(target.lead), math.sin(target.lead)),
+                    centre=target.xy, dist_m=ROW_PUSH_M, min_m=ROW_PUSH_M - 0.1,
+                    max_m=ROW_PUSH_M + 0.15, bearing=target.lead + math.pi, strict=True,
+                    spread=math.radians(15), face="fixed", target_point=gp)
     if action in ("push", "pull"):
         box = target.box
         return Need("go", None, centre=target.xy, dist_m=0.45, min_m=0.3, max_m=0.7, box=box,
@@ -391,18 +399,24 @@ class PropState:
     moved: bool = False             # no longer where the set put it
     came_from: tuple[float, float, float] | None = None
     in_flight: bool = False         # let go or kicked, on its way to `point`
+    lead: float | None = None       # a row: `point` is its first member, `lead` its direction
 
 
 class Props:
     """Estimated whereabouts of every story prop as the beats play out."""
 
     def __init__(self, prop_boxes: dict[str, Box], categories: dict[str, str],
-                 held: dict[str, str]):
+                 held: dict[str, str], rows: dict[str, tuple] | None = None):
+        """`rows`: for a prop standing in a row, (first member's point, the row's
+        direction): what a push on it is aimed at."""
         self.state: dict[str, PropState] = {}
         for pid, cat in categories.items():
             box = prop_boxes.get(pid)
             point = grasp_point(box, cat) if box is not None else (0.0, 0.0, 0.0)
-            self.state[pid] = PropState(box, cat, point, held.get(pid))
+            lead = None
+            if rows and pid in rows:
+                point, lead = rows[pid]
+            self.state[pid] = PropState(box, cat, point, held.get(pid), lead=lead)
 
     def __contains__(self, pid: str) -> bool:
         return pid in self.state

@@ -36,19 +36,30 @@ def carried_box(box: Box, planned: Pose, found: Pose) -> Box:
                                rot_z=wrap_angle(box.rot_z + turn))
 
 
+def carried_pose(pose: Pose, planned: Pose, found: Pose) -> Pose:
+    """`pose` moved rigidly with an object from `planned` to `found` (turned about Z)."""
+    box = carried_box(Box(pose.x, pose.y, pose.z, 0.0, 0.0, 0.0, pose.rot_z), planned, found)
+    return Pose(box.x, box.y, box.z, box.rot_z)
+
+
 def set_as_found(set_plan: SetPlan, found: Mapping[str, Pose]) -> tuple[SetPlan, list[str]]:
     """`set_plan` with every story prop, dressing prop and spot in `found` (id → the pose of
     its object now) moved there, and the nav map redrawn when anything moved; also the ids
-    that moved.  Props held by a cast member are where the hand is, not moved here."""
+    that moved.  Props held by a cast member are where the hand is, not moved here.  A
+    counted prop is found by its first member and moves as a whole with it."""
     props, boxes = dict(set_plan.props), dict(set_plan.prop_boxes)
     dressing, spots, moved = list(set_plan.dressing), dict(set_plan.spots), []
+    members = dict(set_plan.members)
     for pid, planned in set_plan.props.items():
         pose = found.get(pid)
-        if pose is None or pid in set_plan.held or not _moved(planned, pose):
+        first = set_plan.members.get(pid, (planned,))[0]      # a group goes by its first
+        if pose is None or pid in set_plan.held or not _moved(first, pose):
             continue
-        props[pid] = pose
+        props[pid] = carried_pose(planned, first, pose)
         if pid in boxes:
-            boxes[pid] = carried_box(boxes[pid], planned, pose)
+            boxes[pid] = carried_box(boxes[pid], first, pose)
+        if pid in members:
+            members[pid] = tuple(carried_pose(m, first, pose) for m in members[pid])
         moved.append(pid)
     for k, piece in enumerate(dressing):
         pose = found.get(piece.id)
@@ -63,7 +74,7 @@ def set_as_found(set_plan: SetPlan, found: Mapping[str, Pose]) -> tuple[SetPlan,
     if not moved:
         return set_plan, []
     plan = dataclasses.replace(set_plan, props=props, prop_boxes=boxes, dressing=dressing,
-                               spots=spots)
+                               spots=spots, members=members)
     plan.nav = rasterize(plan.nav_boxes(), plan.ground.box, plan.area, set_plan.nav.cell_m,
                          set_plan.nav.body_radius_m)
     return plan, moved

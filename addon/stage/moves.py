@@ -45,7 +45,8 @@ class Moves:
                 return ap.Target(tid, "prop", hx, hy, hz, 0.0, box=None, category=s.category,
                                  held_by=s.held_by)
             return ap.Target(tid, "prop", *s.point, rot_z=s.box.rot_z if s.box else 0.0,
-                             box=s.box, category=s.category)
+                             box=s.box, category=s.category,
+                             lead=None if s.moved else s.lead)
         if kind == "spot" and tid in self.set.spots:
             sp = self.set.spots[tid]
             return ap.Target(tid, "spot", sp.x, sp.y, 0.0, sp.rot_z, feature=tuple(sp.feature))

@@ -47,6 +47,21 @@ def plan_stage(screenplay, set_plan, marks: Mapping[str, Pose], heights: Mapping
     return _Stager(screenplay, set_plan, marks, heights, float(fps)).run()
 
 
+def _rows(sp, set_plan) -> dict[str, tuple]:
+    """Props standing in a row: the point a push on the first member aims at (its middle,
+    at 60% of its height) and the direction the row runs."""
+    out = {}
+    for prop in sp.props:
+        members = set_plan.members.get(prop.id, ())
+        box = set_plan.prop_boxes.get(prop.id)
+        if prop.arrangement != "row" or len(members) < 2 or box is None:
+            continue
+        first, second = members[0], members[1]
+        lead = math.atan2(second.y - first.y, second.x - first.x)
+        out[prop.id] = ((first.x, first.y, first.z + 0.6 * box.height), lead)
+    return out
+
+
 class _Stager(Beats, Moves):
     """One staging run: the state the beats are played into."""
 
@@ -60,7 +75,7 @@ class _Stager(Beats, Moves):
         self.categories = {d.id: d.category for d in set_plan.dressing}
         self.categories.update({p.id: p.category for p in sp.props})
         self.props = ap.Props(dict(set_plan.prop_boxes), {p.id: p.category for p in sp.props},
-                              dict(set_plan.held))
+                              dict(set_plan.held), _rows(sp, set_plan))
         self.res = nv.Reservations()
         self.tracks: dict[str, Track] = {}
         self.spans: dict[str, tuple[int, int]] = {}
