@@ -157,3 +157,22 @@ emit(out)
     assert tipped == sorted(tipped)                    # in order, from the pushed end
     assert tipped[-1] > tipped[0]
     assert min(seen["tilt"]) > 60                      # every one is down at the end
+
+
+def test_a_cup_carried_to_the_shelf_is_put_down_whole_and_stays(tmp_path):
+    built = build("carry_cup", tmp_path / "carry.blend")
+    cup = built["simulate"]["props"]["cup"]
+    assert cup["held"] == 1 and cup["broken_at_frame"] is None
+    assert built["simulate"]["problems"] == []
+    seen = blender_proc.run(INSPECT + '''
+cup = bpy.data.objects["cup"]
+out["cup"] = path(cup, range(scene.frame_end - 12, scene.frame_end + 1))
+shelf = bpy.data.objects["shelf"]
+out["shelf"] = list(shelf.matrix_world.translation)
+emit(out)
+''', tmp_path, blend=str(tmp_path / "carry.blend"))
+    import numpy as np
+    end = np.array(seen["cup"])
+    assert np.linalg.norm(np.diff(end[-4:], axis=0), axis=1).max() * 24 < 0.1   # settling
+    assert np.linalg.norm(end[-1, :2] - np.array(seen["shelf"][:2])) < 0.5  # on the shelf
+    assert end[-1, 2] > 0.5                                                # not on the floor
