@@ -176,3 +176,22 @@ emit(out)
     assert np.linalg.norm(np.diff(end[-4:], axis=0), axis=1).max() * 24 < 0.1   # settling
     assert np.linalg.norm(end[-1, :2] - np.array(seen["shelf"][:2])) < 0.5  # on the shelf
     assert end[-1, 2] > 0.5                                                # not on the floor
+
+
+def test_a_hard_push_knocks_a_man_down_and_a_pushed_chair_tips_over(tmp_path):
+    pushed = build("push_fall", tmp_path / "push.blend")["simulate"]
+    (down,) = pushed["knockdowns"]
+    assert down["by"] == "heavy_man" and down["until_frame"] is None    # he stays down
+    assert 0.2 < down["travel_m"] < 1.5 and down["rest_lowest_m"] > -0.02
+    build("chair_push", tmp_path / "chair.blend")
+    seen = blender_proc.run(INSPECT + '''
+chair = bpy.data.objects["chair"]
+ups = []
+for f in (scene.frame_start, scene.frame_end):
+    scene.frame_set(f)
+    ups.append(chair.matrix_world.to_3x3()[2][2])
+out["ups"] = ups
+emit(out)
+''', tmp_path, blend=str(tmp_path / "chair.blend"))
+    upright, after = seen["ups"]
+    assert upright > 0.99 and after < 0.5              # on its side or back at the end
