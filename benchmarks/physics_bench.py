@@ -7,7 +7,8 @@
 - a stress scene: 100 boxes dropped in a heap, baked for 5 s;
 - the seed glass: a glass let go 1 m and 0.15 m above a hard floor: pieces, impact speed,
   seconds until every piece rests (< 0.05 m/s);
-- throw transfer: the thrown ball's launch speed against the hand's speed at release;
+- kick and throw transfer: the ball's top speed against the kicking foot's at contact, and
+  the thrown ball's launch speed against the hand's at release;
 - determinism: the 1 m glass baked three times, compared bit for bit.
 
 Runs on one core, as `story-motion build` does for a bit-identical bake (cli._one_core).
@@ -109,6 +110,12 @@ def stories(bpy) -> list[dict]:
                "knockdowns": [{k: d[k] for k in ("actor", "travel_m", "rest_lowest_m")}
                               for d in report.knockdowns]}
         events = json.loads(bpy.data.texts["MotionEvents.json"].as_string())
+        for event in (e for e in events if "kick" in e.get("contacts", {})):
+            ball = report.props.get("ball")
+            if ball is not None:
+                row["kick"] = {"foot_mps": round(float(np.linalg.norm(event["foot_velocity"])),
+                                                 2),
+                               "ball_mps": ball["max_speed_mps"]}
         for event in (e for e in events if "release_frame" in e):
             ball = next((o for o in bpy.data.objects if o.get("story_category") in
                          ("ball", "basketball", "tennis_ball")), None)
@@ -150,7 +157,9 @@ def main() -> None:
         extra = "; ".join(f"{k['actor']} {k['travel_m']} m, rests {k['rest_lowest_m']} m"
                           for k in r["knockdowns"])
         if "throw" in r:
-            extra += f"throw: hand {r['throw']['hand_mps']} m/s, ball {r['throw']['ball_mps']} m/s"
+            extra += f"throw: hand {r['throw']['hand_mps']} m/s, ball {r['throw']['ball_mps']} m/s "
+        if "kick" in r:
+            extra += f"kick: foot {r['kick']['foot_mps']} m/s, ball {r['kick']['ball_mps']} m/s"
         print(f"{r['story']:16} {r['story_s']:>7} {r['simulate_s']:>7} {r['s_per_story_s']:>6} "
               f"{r['passes']:>6} {r['broken']:>6} {r['problems']:>8}  {extra}")
 
