@@ -12,7 +12,7 @@ import numpy as np
 
 from ..motion import quat
 from ..motion.retarget import RigRest
-from .tags import tag
+from . import keys
 
 STAGE = "animate"
 TRACK = "Story Motion"
@@ -28,36 +28,12 @@ def rig_rest(rig) -> RigRest:
                    quat.from_matrix(matrices))
 
 
-def _channelbag(action, rig):
-    """The F-curve container of a new slotted action for `rig` (Blender 4.4+ and 5.x)."""
-    slot = action.slots.new(id_type="OBJECT", name=rig.name)
-    strip = action.layers.new("Layer").strips.new(type="KEYFRAME")
-    return strip.channelbag(slot, ensure=True)
-
-
-def _fcurve(channelbag, data_path: str, index: int, group: str):
-    try:
-        return channelbag.fcurves.new(data_path, index=index, group_name=group)
-    except TypeError:           # Blender 4.5: no channel groups through this call
-        return channelbag.fcurves.new(data_path, index=index)
-
-
-def _key(fcurve, frames: np.ndarray, values: np.ndarray):
-    fcurve.keyframe_points.clear()
-    fcurve.keyframe_points.add(len(frames))
-    fcurve.keyframe_points.foreach_set("co", np.column_stack([frames, values]).ravel())
-    fcurve.keyframe_points.foreach_set("interpolation", np.full(len(frames), 2))   # LINEAR
-    fcurve.update()
-
-
 def write_action(blend_data, rig, name: str, story_id: str, local: np.ndarray,
                  root_location: np.ndarray, root_bone: str, first_frame: float = 1.0,
                  bones: tuple[str, ...] | None = None):
     """An action keying `local` rotations (T, B, 4) on every bone (or just `bones`) and the
     root bone's `location` (T, 3), one key per frame from `first_frame`."""
-    action = blend_data.actions.new(name)
-    tag(action, STAGE, story_id)
-    channelbag = _channelbag(action, rig)
+    action, channelbag = keys.new_action(blend_data, rig, name, STAGE, story_id)
     frames = first_frame + np.arange(len(local), dtype=float)
     names = [b.name for b in rig.data.bones]
     wanted = set(bones) if bones is not None else set(names)
@@ -67,10 +43,10 @@ def write_action(blend_data, rig, name: str, story_id: str, local: np.ndarray,
         rig.pose.bones[bone].rotation_mode = "QUATERNION"
         path = f'pose.bones["{bone}"].rotation_quaternion'
         for axis in range(4):
-            _key(_fcurve(channelbag, path, axis, bone), frames, local[:, b, axis])
+            keys.key_curve(channelbag, path, axis, bone, frames, local[:, b, axis])
     path = f'pose.bones["{root_bone}"].location'
     for axis in range(3):
-        _key(_fcurve(channelbag, path, axis, root_bone), frames, root_location[:, axis])
+        keys.key_curve(channelbag, path, axis, root_bone, frames, root_location[:, axis])
     return action
 
 
@@ -97,17 +73,7 @@ def key_transforms(blend_data, obj, name: str, story_id: str, frames: np.ndarray
                    matrices: np.ndarray):
     """An action for `obj` keying its location and rotation (Euler XYZ) to the world matrices
     (T, 4, 4) at `frames`, made its active action."""
-    from mathutils import Matrix
-    action = blend_data.actions.new(name)
-    tag(action, STAGE, story_id)
-    channelbag = _channelbag(action, obj)
-    eulers = np.array([tuple(Matrix(m.tolist()).to_euler("XYZ")) for m in matrices])
-    obj.rotation_mode = "XYZ"
-    for path, values in (("location", matrices[:, :3, 3]), ("rotation_euler", eulers)):
-        for axis in range(3):
-            _key(_fcurve(channelbag, path, axis, "Object Transforms"), frames, values[:, axis])
-    animation = obj.animation_data or obj.animation_data_create()
-    animation.action = action
-    if hasattr(animation, "action_slot") and action.slots:
-        animation.action_slot = action.slots[0]
+    action, channelbag = keys.new_action(blend_data, obj, name, STAGE, story_id)
+    keys.key_matrices(channelbag, obj, frames, matrices)
+    keys.assign(obj, action)
     return action
