@@ -7,6 +7,7 @@ import pytest
 from addon.motion import quat
 from addon.motion.actions import (ACTION_BUILDERS, ActionContext, ballistic_velocity,
                                   overlay_arms, synthesise, synthesise_pair)
+from addon.motion.actions_object import palm_points
 from addon.motion.poses import SIDES, head_forward, neutral_pose
 from addon.motion.skeleton import INDEX, REST_OFFSETS, forward_kinematics, pelvis_height
 from addon.story.vocabulary import ACTIONS
@@ -199,13 +200,13 @@ def test_stand_up_starts_seated_and_ends_standing():
                                           ((-0.1, -0.5, 0.4), 1.92),
                                           ((-0.1, -0.35, 0.1), 1.2),
                                           ((0.3, -1.0, 0.8), 1.75)])      # steps in
-def test_pick_up_brings_the_wrist_to_the_grasp_point(grasp, height):
+def test_pick_up_brings_the_palm_to_the_grasp_point(grasp, height):
     world = (1.0 + grasp[0], 2.0 + grasp[1], grasp[2])
     result = synthesise("pick_up", ActionContext(position=(1.0, 2.0), height_m=height,
                                                  target=world))
     frame = result.contact_frames["grasp"]
-    wrist = result.clip.positions()[frame, INDEX[f"{result.hand}_wrist"]]
-    assert np.linalg.norm(wrist - np.array(world)) < 0.03
+    palm = palm_points(result.clip, result.hand)[frame]      # where the prop's middle rides
+    assert np.linalg.norm(palm - np.array(world)) < 0.03
     assert result.contact_error_m["grasp"] < 0.03
 
 
@@ -235,8 +236,8 @@ def test_catch_brings_the_hands_to_the_ball(ball, height, hand):
 def test_put_down_releases_at_the_target():
     result = build("put_down")
     frame = result.contact_frames["release"]
-    wrist = result.clip.positions()[frame, INDEX[f"{result.hand}_wrist"]]
-    assert np.linalg.norm(wrist - np.array(CONTEXTS["put_down"]["target"])) < 0.03
+    middle = palm(result, result.hand)[frame]                # the held prop's middle
+    assert np.linalg.norm(middle - np.array(CONTEXTS["put_down"]["target"])) < 0.03
     assert result.release is not None and result.release.frame == frame
 
 
@@ -401,8 +402,8 @@ def test_a_rig_s_own_proportions_are_used_when_given():
     result = build("pick_up", rest_offsets=offsets)
     assert np.allclose(result.clip.offsets, offsets)
     frame = result.contact_frames["grasp"]
-    wrist = result.clip.positions()[frame, INDEX[f"{result.hand}_wrist"]]
-    assert np.linalg.norm(wrist - np.array(CONTEXTS["pick_up"]["target"])) < 0.03
+    middle = palm(result, result.hand)[frame]
+    assert np.linalg.norm(middle - np.array(CONTEXTS["pick_up"]["target"])) < 0.03
     feet = result.clip.positions()[:, [INDEX["left_foot"], INDEX["right_foot"]], 2]
     assert 0.0 < feet.min() < 0.07                                  # still on the floor
 
@@ -433,7 +434,6 @@ def test_neutral_pose_hangs_the_arms_and_keeps_the_feet_flat():
 
 
 def palm(result, side="right") -> np.ndarray:
-    from addon.motion.actions_object import palm_points
     return palm_points(result.clip, side)
 
 

@@ -132,7 +132,7 @@ emit(out)
 ''', tmp_path, blend=str(tmp_path / "stack.blend"))
     top_start, top_end = seen["heights"][-1]
     assert top_end < top_start - 0.2                    # the top box came down
-    assert sum(v["max_speed_mps"] > 0.5 for v in boxes.values()) >= 3
+    assert sum(v["max_speed_mps"] > 0.5 for v in boxes.values()) >= 2    # and took others
 
 
 def test_pushed_dominoes_topple_one_after_another(tmp_path):
@@ -159,7 +159,7 @@ emit(out)
     assert min(seen["tilt"]) > 60                      # every one is down at the end
 
 
-def test_a_cup_carried_to_the_shelf_is_put_down_whole_and_stays(tmp_path):
+def test_a_cup_carried_to_the_table_is_put_down_whole_and_stays(tmp_path):
     built = build("carry_cup", tmp_path / "carry.blend")
     cup = built["simulate"]["props"]["cup"]
     assert cup["held"] == 1 and cup["broken_at_frame"] is None
@@ -167,15 +167,15 @@ def test_a_cup_carried_to_the_shelf_is_put_down_whole_and_stays(tmp_path):
     seen = blender_proc.run(INSPECT + '''
 cup = bpy.data.objects["cup"]
 out["cup"] = path(cup, range(scene.frame_end - 12, scene.frame_end + 1))
-shelf = bpy.data.objects["shelf"]
-out["shelf"] = list(shelf.matrix_world.translation)
+table = bpy.data.objects["table"]
+out["table"] = list(table.matrix_world.translation) + [table.get("story_support_top_m")]
 emit(out)
 ''', tmp_path, blend=str(tmp_path / "carry.blend"))
     import numpy as np
     end = np.array(seen["cup"])
-    assert np.linalg.norm(np.diff(end[-4:], axis=0), axis=1).max() * 24 < 0.1   # settling
-    assert np.linalg.norm(end[-1, :2] - np.array(seen["shelf"][:2])) < 0.5  # on the shelf
-    assert end[-1, 2] > 0.5                                                # not on the floor
+    assert np.linalg.norm(np.diff(end, axis=0), axis=1).max() * 24 < 0.3    # settling down
+    assert np.linalg.norm(end[-1, :2] - np.array(seen["table"][:2])) < 0.8  # on the table
+    assert 0.0 <= end[-1, 2] - seen["table"][3] < 0.06          # on its top, not in it
 
 
 def test_a_hard_push_knocks_a_man_down_and_a_pushed_chair_tips_over(tmp_path):

@@ -292,11 +292,10 @@ def held_spans(events: list[dict], plan: dict, last_frame: int) -> list[tuple]:
 
 def _key_held_props(blend_data, scene, rigs: dict, keyed: dict, spans: list[tuple]):
     """Key every prop that is held to ride in its holder's hand during each span; between
-    spans it holds where it was let go (the physics stage flies it).  A prop grasped away from
-    the hand (a catch) is put in the palm.  One held from frame 0 (the cast stage stood it in
-    the hand's rest pose, not the performed one) rides with its middle in the palm (the
-    wrist bone's Y runs along the hand, `PALM_M` along it, where carry and drop put the prop
-    and drop reports its release), turned so it stands as it stood when it is let go.
+    spans it holds where it was let go (the physics stage flies it).  A held prop rides with
+    its middle in the palm (the wrist bone's Y runs along the hand, `PALM_M` along it, where
+    pick_up, carry, put_down and drop put the prop, and drop reports its release), upright
+    (`_upright`).
     The hand's placement comes from the keyed pose
     (`keyed`: rig id → (RigRest, local rotations, root location, root bone index)),
     evaluated as Blender does, rather than by stepping the scene through every frame."""
@@ -321,22 +320,36 @@ def _key_held_props(blend_data, scene, rigs: dict, keyed: dict, spans: list[tupl
             if (holder, bone) not in hands:
                 hands[holder, bone] = _bone_matrices(rig, *keyed[holder], bone)
             hand = hands[holder, bone][start:end + 1]
-            if start == 0:          # upright as the cast stage stood it when let go
-                grip = np.linalg.inv(hand[-1]) @ current
-                palm = PALM_M * float(rig.get("story_height_m", 1.75)) / 1.75
-                grip[:3, 3] = np.array([0.0, palm, 0.0]) - grip[:3, :3] @ middle
-            else:
-                grip = np.linalg.inv(hand[0]) @ current
-                if np.linalg.norm(grip[:3, 3]) > 0.2:       # not in the hand: into the palm
-                    grip[:3, 3] = [0.0, 0.1, 0.0]
+            # its middle in the palm, where pick_up, carry, put_down and drop put it
+            grip = np.linalg.inv(hand[-1 if start == 0 else 0]) @ current
+            palm = PALM_M * float(rig.get("story_height_m", 1.75)) / 1.75
+            grip[:3, 3] = np.array([0.0, palm, 0.0]) - grip[:3, :3] @ middle
             frames += [scene.frame_start + start - 1] + list(
                 scene.frame_start + np.arange(start, start + len(hand)))
-            matrices += [current] + list(hand @ grip)
+            matrices += [current] + list(_upright(hand, grip, current, middle))
             current = matrices[-1]
             prop["story_held_by"] = rig["story_id"]
         if frames:
             key_transforms(blend_data, prop, f"{prop.name} in hand", prop_id,
                            np.array(frames, dtype=float), np.array(matrices))
+
+
+def _upright(hand: np.ndarray, grip: np.ndarray, held: np.ndarray, middle) -> np.ndarray:
+    """The prop's world matrices while `hand` (T, 4, 4) holds it by `grip`: its middle where
+    the grip puts it, but turned only about Z with the hand, from how it stood (`held`), as
+    people keep a cup or a glass upright whatever the wrist does."""
+    middle = np.append(np.asarray(middle, dtype=float), 1.0)
+    centre = (hand @ grip @ middle)[:, :3]
+    along = hand[:, :3, 1]                    # the wrist bone's Y runs along the hand
+    yaw = np.arctan2(along[:, 1], along[:, 0])
+    yaw -= yaw[0]
+    c, s = np.cos(yaw), np.sin(yaw)
+    turn = np.zeros((len(hand), 3, 3))
+    turn[:, 0, 0], turn[:, 0, 1], turn[:, 1, 0], turn[:, 1, 1], turn[:, 2, 2] = c, -s, s, c, 1
+    out = np.tile(np.eye(4), (len(hand), 1, 1))
+    out[:, :3, :3] = turn @ held[:3, :3]
+    out[:, :3, 3] = centre - out[:, :3, :3] @ middle[:3]
+    return out
 
 
 def _bone_matrices(rig, rest, local: np.ndarray, location: np.ndarray, root: int,

@@ -35,15 +35,18 @@ def palm_points(clip: Clip, side: str) -> np.ndarray:
 
 def _palm_on_goal(build, ctx: ActionContext, frame_s: float, sides) -> ActionResult:
     """`build(shift)` (side → wrist goal shift, actor space) with the shift that puts the
-    middle of each palm, not the wrist, on its goal at `frame_s`: one build to see where the
-    hand turns, one with the wrist moved by the palm's offset (the hand keeps its turn)."""
-    first = build({side: np.zeros(3) for side in sides})
-    frame = int(np.clip(round(frame_s * first.clip.fps), 0, first.clip.frames - 1))
-    positions = first.clip.positions()
-    shift = {side: -rotate_z(palm_points(first.clip, side)[frame]
-                             - positions[frame, INDEX[f"{side}_wrist"]], -ctx.facing)
-             for side in sides}
-    return build(shift)
+    middle of each palm, not the wrist, on its goal at `frame_s`: a build to see where the
+    hand turns, then the wrist moved back by the palm's offset, twice (the hand's turn
+    changes a little with the wrist's goal)."""
+    result = build({side: np.zeros(3) for side in sides})
+    for _ in range(2):
+        frame = int(np.clip(round(frame_s * result.clip.fps), 0, result.clip.frames - 1))
+        positions = result.clip.positions()
+        result = build({side: -rotate_z(palm_points(result.clip, side)[frame]
+                                        - positions[frame, INDEX[f"{side}_wrist"]],
+                                        -ctx.facing)
+                        for side in sides})
+    return result
 
 
 def _hands(ctx: ActionContext, target: np.ndarray | None = None) -> str:
@@ -117,12 +120,25 @@ def _reach_and_hold(name: str, ctx: ActionContext, duration_s: float, fps: float
                     picking: bool) -> ActionResult:
     """pick_up (`picking`) or put_down: the body bends to bring the hand(s) to the target at
     the contact frame, dwells there a moment and comes back up.  extras: `grips`, each
-    hand's wrist goal (world)."""
+    hand's wrist goal (world).  With one hand it is the middle of the palm that goes to the
+    target (a held prop's middle is there), so a prop put down ends on the surface."""
+    hand = _hands(ctx, ctx.local_target())
+    contact_s = (0.5 if picking else 0.55) * duration_s
+    build = lambda shift: _reach_and_hold_once(name, ctx, duration_s, fps, picking,  # noqa: E731
+                                                shift)
+    if hand == "both":
+        return build({})
+    return _palm_on_goal(build, ctx, contact_s, (hand,))
+
+
+def _reach_and_hold_once(name: str, ctx: ActionContext, duration_s: float, fps: float,
+                         picking: bool, shift: dict) -> ActionResult:
     perf = Performance(name, ctx, duration_s, fps, breathing=1.0, drift=0.4)
     point = ctx.local_target()
     hand = _hands(ctx, point)
     span, scale = perf.duration, perf.scale
     grips = _grips(ctx, hand, point, _across(point))
+    grips = {side: grip + shift.get(side, 0.0) for side, grip in grips.items()}
     holds = _hold_points(perf, hand)
     contact_s = (0.5 if picking else 0.55) * span
     dwell = min(0.08 * span, 0.15)

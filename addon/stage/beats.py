@@ -252,6 +252,13 @@ class Beats:
                   f"{b.actor} turns on the spot")
         return ap.Need("stay", facing_towards(dx, dy))
 
+    def _palm_over(self, pid: str | None, surface: tuple) -> tuple:
+        """Where the palm goes to set `pid` down on `surface`: the hand holds a prop by its
+        middle, so that far above the surface point, not on it."""
+        state = self.props.state.get(pid) if pid is not None else None
+        half = state.box.height / 2 if state is not None and state.box is not None else 0.0
+        return (surface[0], surface[1], surface[2] + half)
+
     def pick_up_first(self, track: Track, pid: str, label: str, frame: int):
         """Carrying, throwing or putting down something not in hand: go and pick it up
         first (out of someone else's hand if need be)."""
@@ -321,6 +328,8 @@ class Beats:
         need = self.action_need(track, action, tinfo_for_need, params, aim)
         if action == "put_down" and aim.kind == "none":
             need = ap.Need("stay", None, target_point=tinfo.point())
+        elif action == "put_down" and need.target_point is not None:
+            need = replace(need, target_point=self._palm_over(target, need.target_point))
         deadline = start if binding else None
         pose = self.reach(track, need, label, start, deadline, target, tinfo_for_need)
         if need.mode == "stay":
