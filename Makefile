@@ -18,13 +18,12 @@ test: setup
 build:
 	$(PY) tools/build_extension.py --output-dir dist
 
+# The demo: the main sample story built (parse, cast, animate, simulate, shoot) into
+# out/demo/scene.blend and rendered with the preview preset (640x360, 8 samples, every 8th
+# frame): out/demo/frames/, video.mp4, storyboard.png, shots.json.  About 9 minutes on two
+# idle cores (benchmarks/render_bench.py); two workers do not help on two cores.
 demo: setup
-	mkdir -p out
-	$(VENV)/bin/story-motion parse sample_scenes/three_friends.txt -o out/demo.screenplay.json
-	$(VENV)/bin/story-motion build sample_scenes/three_friends.txt -o out/demo.blend --seed 1
-	$(VENV)/bin/story-motion inspect out/demo.blend
-	$(VENV)/bin/story-motion metrics out/demo.blend
-	$(PY) tools/render_storyboards.py sample_scenes/three_friends.txt --out out
+	$(VENV)/bin/story-motion run sample_scenes/three_friends.txt -o out/demo --seed 1
 
 clean:
 	rm -rf dist out build *.egg-info .pytest_cache

@@ -11,6 +11,8 @@ import json
 import logging
 import math
 import os
+import shlex
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +25,9 @@ from .story.understand import StoryError, understand
 log = logging.getLogger("story_motion")
 
 FPS = 24
-STAGES = ("parse", "cast", "animate", "simulate")   # the stages `build` runs, in order
+
+
+STAGES = ("parse", "cast", "animate", "simulate", "shoot")   # the stages `build` runs, in order
 
 
 class CLIError(Exception):
@@ -55,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="more progress on stderr")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    def render_options(sp):
+        sp.add_argument("--preset", choices=("preview", "final"), default="preview",
+                        help="preview: 640x360, 8 samples, every 8th frame; final: "
+                             "1920x1080, adaptive sampling, every frame (default: preview)")
+        sp.add_argument("--frames", metavar="A-B", help="only frames A to B")
+        sp.add_argument("--step", type=int, metavar="N",
+                        help="render every N-th frame (the video plays at fps / N)")
+        sp.add_argument("--samples", type=int, metavar="N", help="Cycles samples per pixel")
+        sp.add_argument("--resolution", metavar="WxH", help="e.g. 1280x720")
+
     def story_options(sp):
         sp.add_argument("--parser", choices=("builtin", "llm"), default="builtin",
                         help="story understanding backend (default: builtin)")
@@ -80,6 +94,45 @@ def _parser() -> argparse.ArgumentParser:
                     help="a folder of your own BVH clips (CMU, Mixamo), labelled by a "
                          "labels.json or their file names; may be given more than once")
     story_options(sp)
+
+    sp = sub.add_parser("render", help="Cycles frames, MP4 video and storyboard sheet of a "
+                                       ".blend made by build")
+    sp.add_argument("blend", help="the .blend file")
+    sp.add_argument("-o", "--output", required=True, help="output folder")
+    render_options(sp)
+    sp.add_argument("--workers", type=int, default=1, metavar="N",
+                    help="render frame chunks in N processes at once")
+    sp.add_argument("--threads", type=int, metavar="N",
+                    help="CPU threads for Cycles (default: all)")
+    sp.add_argument("--frames-only", action="store_true",
+                    help="frames only, no video or storyboard (what workers and farm tasks run)")
+
+    sp = sub.add_parser("run", help="story to frames, video, storyboard and shot list: "
+                                    "build + render")
+    sp.add_argument("story", help="story text file or screenplay .json")
+    sp.add_argument("-o", "--output", required=True, help="output folder (scene.blend, "
+                                                          "frames/, video.mp4, storyboard.png)")
+    sp.add_argument("--seed", type=_seed, default=0,
+                    help="seed for every random choice (0 to 2147483647)")
+    render_options(sp)
+    sp.add_argument("--workers", type=int, default=1, metavar="N",
+                    help="render frame chunks in N processes at once")
+    story_options(sp)
+
+    sp = sub.add_parser("openjd", help="write an Open Job Description job bundle (AWS Deadline "
+                                       "Cloud) that renders a .blend on a farm")
+    sp.add_argument("blend", help="the .blend file")
+    sp.add_argument("-o", "--output", required=True,
+                    help="job bundle folder (template.json, parameter_values.json)")
+    sp.add_argument("--render-output", metavar="DIR",
+                    help="where the farm writes frames, video and storyboard "
+                         "(default: <bundle>/output)")
+    sp.add_argument("--chunk-size", type=int, default=10, metavar="N",
+                    help="frames per task (default: 10)")
+    sp.add_argument("--program", default="story-motion",
+                    help="how a worker starts story-motion, e.g. 'blender -b --python "
+                         "/path/blender_cli.py --' (default: story-motion)")
+    render_options(sp)
 
     sp = sub.add_parser("inspect", help="JSON summary of a .blend made by build")
     sp.add_argument("blend", help="the .blend file")
@@ -118,13 +171,23 @@ def blender_quiet(verbose: bool = False):
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
+    # Our own progress lines (the log) keep going to the real stderr.
+    real_err = os.fdopen(os.dup(saved[1]), "w", buffering=1, encoding="utf-8",
+                         errors="replace")
+    ours = [h for h in log.handlers
+            if isinstance(h, logging.StreamHandler) and h.stream is sys.stderr]
     with tempfile.TemporaryFile() as sink:
         os.dup2(2 if verbose else sink.fileno(), 1)
         if not verbose:
             os.dup2(sink.fileno(), 2)
+        for h in ours:
+            h.setStream(real_err)
         try:
             yield
         finally:
+            for h in ours:
+                h.setStream(sys.stderr)
+            real_err.close()
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved[0], 1)
@@ -222,6 +285,13 @@ def cmd_build(args) -> dict:
                 simulate = simulate_stage.run_simulate(bpy.data, scene, sp, args.seed)
             except simulate_stage.SimulateError as exc:
                 raise CLIError(str(exc))
+        shoot = None
+        if "shoot" in stages:
+            from .blender import shoot_stage
+            try:                        # it logs its own warnings
+                shoot = shoot_stage.run_shoot(bpy.data, scene, sp, seed=args.seed)
+            except shoot_stage.ShootError as exc:
+                raise CLIError(str(exc))
         out.parent.mkdir(parents=True, exist_ok=True)
         bpy.ops.wm.save_as_mainfile(filepath=str(out.resolve()), check_existing=False)
         info = screenplay_store.inspect_scene(bpy.data, scene)
@@ -233,6 +303,8 @@ def cmd_build(args) -> dict:
         result["animate"] = animate.to_dict()
     if simulate is not None:
         result["simulate"] = simulate.to_dict()
+    if shoot is not None:
+        result["shoot"] = shoot.to_dict()
     return result
 
 
@@ -327,8 +399,167 @@ def cmd_bvh(args) -> dict:
             "frames": scene.frame_end - scene.frame_start + 1}
 
 
+def _render_settings(args):
+    from .render import presets
+    try:
+        settings = presets.resolve(args.preset, resolution=args.resolution,
+                                   samples=args.samples, frames=getattr(args, "frames", None),
+                                   step=args.step)
+    except presets.RenderSettingsError as exc:
+        raise CLIError(str(exc))
+    workers = getattr(args, "workers", 1)
+    if workers < 1:
+        raise CLIError(f"--workers {workers} must be at least 1")
+    if getattr(args, "threads", None) is not None and args.threads < 1:
+        raise CLIError(f"--threads {args.threads} must be at least 1")
+    return settings
+
+
+def _program() -> tuple[list[str], dict[str, str]]:
+    """How to start story-motion again in a new process (render workers, `run`'s render step),
+    and its environment: inside Blender through blender_cli.py, else this Python."""
+    bpy = sys.modules.get("bpy")
+    binary = getattr(getattr(bpy, "app", None), "binary_path", "") if bpy else ""
+    env = dict(os.environ)
+    top = sys.modules[__package__.partition(".")[0]]
+    parent = str(Path(list(top.__path__)[0]).resolve().parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (parent, env.get("PYTHONPATH")) if p)
+    if binary:
+        root = Path(__file__).resolve().parent.parent
+        return [binary, "-b", "--python-exit-code", "1", "--python",
+                str(root / "blender_cli.py"), "--"], env
+    return [sys.executable, "-m", f"{__package__}.cli"], env
+
+
+def _scene_title(bpy, scene, fallback: str) -> str:
+    from .blender import screenplay_store
+    try:
+        title = screenplay_store.inspect_scene(bpy.data, scene).get("screenplay", {}).get("title")
+    except Exception:                  # a hand-made scene without a screenplay
+        title = None
+    return title or fallback
+
+
+def cmd_render(args) -> dict:
+    from .render.jobs import RenderJob, chunk_argv
+    from .render.shots import ShotListError
+    from .render.workers import WorkerError, threads_per_worker
+    settings = _render_settings(args)
+    path, out = Path(args.blend), Path(args.output)
+    program, env = _program()
+    job = RenderJob(blend=str(path.resolve()), output=str(out.resolve()), settings=settings,
+                    frames=())
+    per_worker = args.threads or threads_per_worker(args.workers)
+
+    def worker_command(chunk: list[int]) -> list[str]:
+        return [*program, *(["-v"] if args.verbose else []),
+                *chunk_argv(job, chunk, threads=per_worker)]
+
+    with blender_quiet(args.verbose):
+        import bpy
+        from .blender import render_stage
+        _open_blend(bpy, path)
+        scene = bpy.context.scene
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            report = render_stage.run_render(
+                scene, settings, out.resolve(), frames_only=args.frames_only,
+                workers=args.workers, threads=args.threads,
+                title=_scene_title(bpy, scene, path.stem), worker_command=worker_command,
+                worker_env=env)
+        except (render_stage.RenderError, ShotListError, WorkerError) as exc:
+            raise CLIError(str(exc))
+    for w in report.warnings:
+        log.warning("render: %s", w)
+    return {"file": str(path.resolve()), **report.to_dict()}
+
+
+def cmd_run(args) -> dict:
+    from .render.jobs import settings_args
+    settings = _render_settings(args)
+    out = Path(args.output)
+    blend = out / "scene.blend"
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    build_args = argparse.Namespace(
+        story=args.story, output=str(blend), seed=args.seed, stages=",".join(STAGES),
+        bake_motion=False, motion_folder=[], parser=args.parser, lang=args.lang,
+        online=args.online, verbose=args.verbose)
+    built = cmd_build(build_args)
+    if cores:                          # the build kept itself to one core; rendering uses all
+        os.sched_setaffinity(0, cores)
+    program, env = _program()
+    argv = [*program, *(["-v"] if args.verbose else []), "render", str(blend), "-o", str(out),
+            *settings_args(settings), "--workers", str(args.workers)]
+    if args.frames:
+        argv += ["--frames", args.frames]
+    log.info("rendering %s", blend.name)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, stdin=subprocess.DEVNULL)
+    error = None
+    try:
+        for line in proc.stderr:       # pass progress through; keep the error line for us
+            if line.startswith("story-motion: error: "):
+                error = line.removeprefix("story-motion: error: ").strip()
+            else:
+                sys.stderr.write(line)
+                sys.stderr.flush()
+        stdout = proc.stdout.read()
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(__import__("signal").SIGINT)
+        proc.wait()
+        raise
+    if proc.returncode != 0:
+        raise CLIError(f"render: {error or f'exit code {proc.returncode}'}")
+    # Blender 4.5 prints "Error: Not freed memory blocks" to stdout at exit, after our JSON
+    rendered, _ = json.JSONDecoder().raw_decode(stdout[stdout.index("{"):])
+    built.pop("screenplay", None)
+    return {"output": str(out.resolve()), "blend": str(blend.resolve()),
+            "video": rendered.get("video"), "storyboard": rendered.get("storyboard"),
+            "shot_list": str((out / "shots.json").resolve()), "build": built,
+            "render": rendered}
+
+
+def cmd_openjd(args) -> dict:
+    from .render import openjd
+    from .render.jobs import RenderJob
+    from .render.presets import frames_to_render
+    settings = _render_settings(args)
+    if args.chunk_size < 1:
+        raise CLIError(f"--chunk-size {args.chunk_size} must be at least 1")
+    path, bundle = Path(args.blend), Path(args.output)
+    render_out = Path(args.render_output) if args.render_output else bundle / "output"
+    program = shlex.split(args.program)
+    if not program:
+        raise CLIError("--program is empty")
+    with blender_quiet(args.verbose):
+        import bpy
+        _open_blend(bpy, path)
+        scene = bpy.context.scene
+        frames = frames_to_render(scene.frame_start, scene.frame_end, settings)
+    if not frames:
+        raise CLIError(f"no frames of {scene.frame_start}-{scene.frame_end} lie in "
+                       f"{args.frames}")
+    job = RenderJob(blend=str(path.resolve()), output=str(render_out.resolve()),
+                    settings=settings, frames=tuple(frames), chunk_size=args.chunk_size,
+                    name=f"Story Motion: {path.stem}", program=tuple(program))
+    template = openjd.job_template(job)
+    try:
+        openjd.validate(template, {"BlendFile": job.blend, "OutputDir": job.output})
+        validated = True
+    except ImportError:
+        validated = False
+        log.warning("openjd-model is not installed: the template was not validated "
+                    "(pip install openjd-model)")
+    except ValueError as exc:
+        raise CLIError(str(exc))
+    written = openjd.write_bundle(job, bundle)
+    return {**written, "validated": validated, "job": job.to_dict()}
+
+
 COMMANDS = {"parse": cmd_parse, "build": cmd_build, "inspect": cmd_inspect,
-            "metrics": cmd_metrics, "bvh": cmd_bvh}
+            "metrics": cmd_metrics, "bvh": cmd_bvh, "render": cmd_render, "run": cmd_run,
+            "openjd": cmd_openjd}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -70,7 +70,7 @@ def test_build_then_inspect_round_trips_the_screenplay(tmp_path):
     code, out, err = run("build", ROOT / "sample_scenes" / "hug.txt", "-o", blend, "--seed", 7)
     assert code == 0, err
     built = json.loads(out)
-    assert blend.is_file() and built["stages"] == ["parse", "cast", "animate", "simulate"]
+    assert blend.is_file() and built["stages"] == ["parse", "cast", "animate", "simulate", "shoot"]
     assert sorted(built["cast"]["characters"]) == ["anna", "ben"]
     code, out, err = run("inspect", blend)
     assert code == 0, err
