@@ -40,6 +40,12 @@ def test_bad_settings_say_what_is_wrong(kwargs, message):
         P.resolve(**kwargs)
 
 
+def test_a_chosen_range_renders_every_frame_in_it_unless_a_step_is_given():
+    assert P.frames_to_render(1, 261, P.resolve("preview", frames="150-152")) == [150, 151, 152]
+    assert P.resolve("preview").step > 1                    # a whole story is thinned out
+    assert P.frames_to_render(1, 20, P.resolve("preview", frames="1-20", step=8)) == [1, 9, 17]
+
+
 def test_stepped_frames_count_from_the_scene_start_whatever_the_range():
     s = P.resolve("preview", step=4)
     assert P.frames_to_render(1, 20, s) == [1, 5, 9, 13, 17]

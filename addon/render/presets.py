@@ -87,7 +87,9 @@ def parse_frames(text: str) -> tuple[int, int]:
 def resolve(preset: str = "preview", *, resolution: str | None = None,
             samples: int | None = None, frames: str | None = None,
             step: int | None = None) -> RenderSettings:
-    """The preset named `preset` with the given overrides; one-line errors for bad values."""
+    """The preset named `preset` with the given overrides; one-line errors for bad values.
+    A frame range asked for without a step renders every frame in it (the preset's step thins
+    out a whole story, not a range someone chose)."""
     if preset not in PRESETS:
         raise RenderSettingsError(f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")
     p = PRESETS[preset]
@@ -101,7 +103,7 @@ def resolve(preset: str = "preview", *, resolution: str | None = None,
                           samples=samples if samples is not None else p.samples,
                           adaptive=p.adaptive, adaptive_threshold=p.adaptive_threshold,
                           denoise=p.denoise, denoise_quality=p.denoise_quality,
-                          step=step if step is not None else p.step,
+                          step=step if step is not None else (1 if frames else p.step),
                           max_bounces=p.max_bounces, frame_start=start, frame_end=end)
 
 
