@@ -95,6 +95,7 @@ class PhysicsPass:
         self.collection = None
         self.floor = "concrete"
         self.offsets: dict[str, np.ndarray] = {}   # body name -> matrix from its origin to the base
+        self.keyed: dict[str, np.ndarray] = {}     # body name -> its pre-stage path, centre frame
         self.original_coords: dict[str, np.ndarray] = {}
         self.rolls = rolls or {}
         self.characters = characters or {}
@@ -230,7 +231,8 @@ class PhysicsPass:
         """Held, thrown and steered stretches follow keys (kinematic); the rest is Bullet's.
         The hand-held path comes from the action the animate stage keyed on the prop."""
         frames = self.sim.frames
-        path = self.user_path(obj) @ np.linalg.inv(self.offsets[obj.name])
+        self.keyed[obj.name] = self.user_path(obj) @ np.linalg.inv(self.offsets[obj.name])
+        path = self.keyed[obj.name].copy()
         kinematic = np.zeros(frames, dtype=bool)
         for hold in role.holds:
             kinematic[hold.start:hold.end + 1] = True
@@ -371,7 +373,7 @@ class PhysicsPass:
             if obj.name not in recording:
                 continue
             simulated = recording[obj.name]
-            wanted = self.user_path(obj) @ np.linalg.inv(self.offsets[obj.name])
+            wanted = self.keyed[obj.name]
             busy = np.zeros(len(simulated), dtype=bool)
             for hold in role.holds:
                 busy[hold.start:hold.end + 1] = True
