@@ -114,6 +114,24 @@ def test_a_prop_break_gets_an_insert(monkeypatch):
     assert insert.start_frame <= late < insert.end_frame
 
 
+def test_simultaneous_beats_on_different_people_are_intercut():
+    """Two people dancing at once, far apart: the edit cuts between them in pieces of about
+    two seconds rather than showing only one for the whole time."""
+    sp, plan = scene(beats=[beat("b1", "anna", "dance", duration_s=8.0),
+                            beat("b2", "ben", "dance", with_="b1", duration_s=8.0)])
+    st = stage(sp, plan, marks_at(anna=(-3.0, 0.0), ben=(3.0, 0.0)))
+    shots = plan_shots(st, seed=0)
+    a, b = st.beats["b1"], st.beats["b2"]
+    during = [s for s in shots.shots if s.end_frame > max(a.start_frame, b.start_frame)
+              and s.start_frame < min(a.end_frame, b.end_frame) and s.beat in ("b1", "b2")]
+    order = [s.beat for s in during]
+    assert set(order) == {"b1", "b2"}
+    assert all(x != y for x, y in zip(order, order[1:])), order    # they alternate
+    assert len(order) >= 3
+    assert not short_cuts(shots)
+    assert any("intercut" in n for n in shots.notes)
+
+
 def test_action_that_moves_away_is_re_established(friends):
     _, _, plan = friends
     assert any(s.kind == "wide" and s.start_frame > 0 for s in plan.shots)

@@ -33,6 +33,9 @@ IMPACTS = frozenset({"fall", "break", "topple", "bounce"})
 #: The action moved this far from the last establishing shot: establish the new place.
 PLACE_CHANGE_M = 4.5
 PANNING_BELOW_M = 2.5            # a move shorter than this is panned, not tracked
+#: Two beats of about the same weight on different people at the same time are intercut in
+#: pieces this long, so neither is lost behind the other.
+INTERCUT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,7 @@ def edit(stage, tracks: dict[str, SubjectTrack], events=(), *, min_cut_s: float 
     est = _Cand("establishing", None, "establishing", 0, est_f, actors, "", 10, len(cands))
     cands.append(est)
     owner[:est_f] = est.order
+    _intercut(cands, owner, max(min_f, round(INTERCUT_S * fps)), notes)
     # gaps: a wide shot of everyone
     runs = _runs(owner)
     for a, b, o in runs:
@@ -199,6 +203,29 @@ def edit(stage, tracks: dict[str, SubjectTrack], events=(), *, min_cut_s: float 
     shots = _enforce_min(shots, min_f, cands_by_name={c.name: c for c in cands}, notes=notes)
     shots = _reestablish(shots, tracks, min_f, fps, notes)
     return shots, notes
+
+
+def _intercut(cands: list[_Cand], owner: np.ndarray, piece_f: int, notes) -> None:
+    """Where two beats of about equal weight on different people overlap for at least two
+    pieces, alternate between them a piece at a time (starting on whichever holds the screen)
+    instead of letting one hide the other; frames a more important shot holds stay its."""
+    by_order = {c.order: c for c in cands}
+    for i, a in enumerate(cands):
+        for b in cands[i + 1:]:
+            if a.priority < 1 or b.priority < 1 or abs(a.priority - b.priority) > 1 \
+                    or set(a.subjects) & set(b.subjects) or a.beat == b.beat:
+                continue
+            lo, hi = max(a.start, b.start, 0), min(a.end, b.end, len(owner))
+            both = np.flatnonzero(np.isin(owner[lo:hi], (a.order, b.order))) + lo
+            if len(both) < 2 * piece_f:
+                continue
+            first = by_order[int(owner[both[0]])]
+            second = b if first is a else a
+            pieces = np.arange(len(both)) // piece_f
+            if len(both) % piece_f and len(both) % piece_f < piece_f // 2:
+                pieces[pieces == pieces[-1]] -= 1   # no stub at the end: the last piece is longer
+            owner[both] = np.where(pieces % 2 == 0, first.order, second.order)
+            notes.append(f"{a.name} and {b.name}: intercut in {int(pieces[-1]) + 1} pieces")
 
 
 def _runs(owner: np.ndarray) -> list[tuple[int, int, int]]:
