@@ -190,3 +190,49 @@ def test_outdoor_night_world_is_a_graded_sky_that_is_never_black(shot):
 
 def test_nothing_staged_is_a_clear_error(shot):
     assert "run the animate stage first" in shot["unstaged"]
+
+
+TIMES_OF_DAY = '''
+import os, bpy
+from addon.blender import set_build, shoot_light
+from addon.cast.sets import plan_set
+from addon.screenplay import CastMember, Screenplay, Set, Spot
+
+res = {}
+for tod in ("dawn", "noon", "dusk", "night"):
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    sp = Screenplay(cast=[CastMember("man", "Man")], set=Set(kind="outdoor", place="park",
+                    time_of_day=tod, spots=[Spot("centre", "centre")]))
+    plan = plan_set(sp, {}, seed=0)
+    set_build.build_set(bpy.data, plan, scene)
+    coll = bpy.data.collections.new("Story Cameras")
+    scene.collection.children.link(coll)
+    shoot_light.light_world(bpy.data, scene, plan.to_dict(), coll)
+    cam = bpy.data.objects.new("Cam", bpy.data.cameras.new("Cam"))
+    coll.objects.link(cam)
+    cam.location, cam.rotation_euler = (0.0, -7.0, 1.6), (1.5, 0.0, 0.0)   # ground and sky
+    scene.camera = cam
+    scene.render.engine = "CYCLES"
+    scene.cycles.samples, scene.cycles.use_denoising = 4, False
+    scene.render.resolution_x, scene.render.resolution_y = 40, 30
+    scene.render.filepath = os.path.join(os.getcwd(), tod + ".png")
+    bpy.ops.render.render(write_still=True)
+    px = list(bpy.data.images.load(scene.render.filepath).pixels)
+    n = len(px) // 4
+    res[tod] = [sum(px[i + c] for i in range(0, len(px), 4)) / n for c in range(3)]
+emit(res)
+'''
+
+
+def test_time_of_day_sets_the_light_a_viewer_expects(tmp_path):
+    """The story's time of day, rendered (AgX, display values): noon is the brightest, night
+    the darkest but never black, dawn and dusk warmer than noon, night bluer than noon."""
+    rgb = blender_proc.run(TIMES_OF_DAY, tmp_path, repo_on_path=True)
+    lum = {t: 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] for t, c in rgb.items()}
+    warmth = {t: c[0] / max(c[2], 1e-4) for t, c in rgb.items()}
+    print("time of day: luminance", lum, "red/blue", warmth)
+    assert lum["noon"] == max(lum.values())
+    assert lum["night"] == min(lum.values()) and lum["night"] > 0.01
+    assert warmth["dawn"] > warmth["noon"] and warmth["dusk"] > warmth["noon"]
+    assert warmth["night"] < warmth["noon"]
