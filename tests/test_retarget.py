@@ -104,3 +104,21 @@ def test_other_rigs_are_recognised_and_a_non_humanoid_is_refused():
         assert find_mapping(names + ["extra"]).name == mapping.name
     with pytest.raises(RigError, match="lacks"):
         find_mapping(["Bone", "Bone.001", "Tail"])
+
+
+def test_mixamo_rigs_are_recognised_whatever_their_namespace():
+    """Exporters (Mixamo, Meshy and Tripo rigging, glTF round trips) name the same bones
+    "mixamorig:Hips", "mixamorig1:Hips", "mixamorig_Hips" or plain "Hips"; the eyes follow."""
+    from addon.motion.eyes import eye_bones
+    mixamo = next(m for m in MAPPINGS if m.name == "mixamo")
+    bones = [b for pair in mixamo.bones.values() for b in pair if b]
+    bones += ["mixamorig:LeftEye", "mixamorig:RightEye"]
+    for prefix in ("mixamorig:", "mixamorig1:", "mixamorig_", ""):
+        names = tuple(dict.fromkeys(prefix + b.split(":", 1)[1] for b in bones))
+        found = find_mapping(names)
+        assert found.name == "mixamo" and not found.missing(names)
+        assert found.bones["pelvis"][0] == prefix + "Hips"
+        rig = RigRest(names, tuple([-1] * len(names)), np.zeros((len(names), 3)),
+                      np.tile([1.0, 0, 0, 0], (len(names), 1)))
+        assert [names[i] for i in eye_bones(rig, found)] == [prefix + "LeftEye",
+                                                              prefix + "RightEye"]

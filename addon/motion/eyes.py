@@ -25,7 +25,11 @@ REST_FORWARD = np.array([0.0, -1.0, 0.0])
 
 def eye_bones(rig: RigRest, mapping: Mapping) -> list[int]:
     """Indices of the rig's eye bones (none when the rig has none)."""
-    return [rig.index(name) for name in EYE_BONES.get(mapping.name, ()) if name in rig.names]
+    names = EYE_BONES.get(mapping.name, ())
+    hips = mapping.bones["pelvis"][0]             # the rig's own namespace ("mixamorig1:")
+    if mapping.name == "mixamo" and not hips.startswith("mixamorig:"):
+        names = tuple(hips.removesuffix("Hips") + n.split(":", 1)[1] for n in names)
+    return [rig.index(name) for name in names if name in rig.names]
 
 
 def sight_axis(rest_rotation: np.ndarray) -> np.ndarray:

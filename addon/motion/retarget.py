@@ -97,9 +97,26 @@ MAPPINGS = (
 )
 
 
+def _renamespaced(mapping: Mapping, names) -> Mapping:
+    """`mapping` with its "mixamorig:" namespace swapped for the one this rig uses: rigs from
+    Mixamo, Meshy or Tripo come as "mixamorig:Hips", "mixamorig1:Hips", "mixamorig_Hips" or
+    plain "Hips" depending on the exporter."""
+    hips = mapping.bones["pelvis"][0]
+    if ":" not in hips:
+        return mapping
+    prefix, bare = hips.split(":", 1)
+    found = next((n[:-len(bare)] for n in names if n.endswith(bare)
+                  and (n == bare or n.lower().startswith(prefix.lower()))), None)
+    if found is None or found == prefix + ":":
+        return mapping
+    swap = lambda b: b and found + b.split(":", 1)[1]
+    return Mapping(mapping.name, {j: (swap(a), swap(b)) for j, (a, b) in mapping.bones.items()})
+
+
 def find_mapping(names) -> Mapping:
     """The first known mapping whose bones the rig has; RigError naming what is missing."""
-    best = min(MAPPINGS, key=lambda m: len(m.missing(names)))
+    names = list(names)
+    best = min((_renamespaced(m, names) for m in MAPPINGS), key=lambda m: len(m.missing(names)))
     missing = best.missing(names)
     if missing:
         raise RigError(f"not a humanoid rig this extension knows: closest is {best.name!r} "
