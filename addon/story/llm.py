@@ -6,31 +6,30 @@ data: parsed with `json.loads`, loaded and validated with `screenplay.from_dict`
 evaluated.  An invalid answer is retried once with the validation errors; a second invalid
 answer raises `LLMError`, and the caller falls back to the built-in parser.
 
-HTTP rules (docs/providers.md): https only, except plain http to localhost; a timeout on
-every request; at most three attempts, with backoff, on 429, 503 and connection refused
-(Retry-After honoured, 30 s of waiting at most); no retry after a timeout or another 5xx; no
-redirects; a 2 MB cap on answers.  The API key goes in the Authorization header and nowhere
-else: not in logs, reprs or error messages.
+HTTP goes through the shared transport (addon/services/transport.py, docs/providers.md):
+https only, except plain http to localhost; a timeout on every request; at most three
+attempts, with backoff, on 429, 503 and connection refused (Retry-After honoured, 30 s of
+waiting at most); no retry after a timeout or another 5xx; no redirects; a 2 MB cap on
+answers.  The API key goes in the Authorization header and nowhere else: not in logs, reprs
+or error messages.
 """
 from __future__ import annotations
 
-import email.utils
-import http.client
 import json
 import logging
 import os
 import re
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Callable
 
 from .. import screenplay
 from ..screenplay import (BUILDS, GARMENT_SLOTS, MAX_COUNT, PARAMS, PLACES, RELATIONS,
                           SET_KINDS, SEXES, Screenplay, ScreenplayError)
+from ..services.errors import BadAnswer, ServiceError, ServiceTimeout
+from ..services.transport import Transport, check_url, server_message
+from ..services.transport import retry_delay as _retry_delay  # noqa: F401 - tests call it
 from .vocabulary import ACCESSORIES, ACTIONS, PROP_CATEGORIES, PROP_EVENTS
 
 log = logging.getLogger(__name__)
@@ -39,8 +38,6 @@ MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 MAX_ATTEMPTS = 3                   # per HTTP request, counting the first
 MAX_TOTAL_WAIT_S = 30.0            # all backoff sleeps of one request together
 BACKOFF_BASE_S = 1.0               # 1 s, then 2 s
-RETRY_STATUSES = (429, 503)
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 MAX_ERRORS_IN_RETRY = 20           # validation errors quoted back to the model
 MAX_ECHO_CHARS = 20_000            # how much of a bad answer is echoed back in the retry
 
@@ -246,7 +243,7 @@ def _retry_message(errors: list[str]) -> str:
 def _message_content(answer) -> tuple[str, str | None]:
     """choices[0].message.content of a chat-completions answer, and its finish_reason."""
     if isinstance(answer, dict) and isinstance(answer.get("error"), (dict, str)):
-        raise LLMError(f"endpoint reported an error: {_server_message(answer)}")
+        raise LLMError(f"endpoint reported an error: {server_message(answer)}")
     try:
         choice = answer["choices"][0]
         message = choice["message"]
@@ -302,7 +299,7 @@ def _screenplay_from_content(content: str, language: str) -> Screenplay:
     return sp
 
 
-# --- HTTP ----------------------------------------------------------------------------------
+# --- HTTP (the shared service transport) ---------------------------------------------------
 
 def chat_completions_url(base_url: str) -> str:
     """`<base>/chat/completions` after checking the URL is allowed (https, or http to
@@ -311,174 +308,43 @@ def chat_completions_url(base_url: str) -> str:
     if not url:
         raise LLMError("no LLM endpoint is set (preferences or STORY_MOTION_LLM_URL)")
     try:
-        parts = urllib.parse.urlsplit(url)
-        host = parts.hostname or ""
-        parts.port     # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise LLMError(f"LLM endpoint URL is not valid: {exc}") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not host:
-        raise LLMError(f"LLM endpoint URL must start with https:// and name a host "
-                       f"(got scheme {scheme or 'none'!r})")
-    if parts.username is not None or parts.password is not None:
-        raise LLMError("LLM endpoint URL must not contain a user name or password; "
-                       "set the API key instead")
-    if scheme == "http" and host.lower() not in LOCAL_HOSTS:
-        raise LLMError(f"refusing plain http to {host}; use https")
+        parts = check_url(url, "LLM endpoint")
+    except ServiceError as exc:
+        raise LLMError(str(exc)) from None
     path = parts.path.rstrip("/")
     if not path.endswith("/chat/completions"):
         path += "/chat/completions"
-    return urllib.parse.urlunsplit((scheme, parts.netloc, path, parts.query, ""))
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Redirects are refused: they could carry the key to another host or drop the body."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-def _opener(host: str) -> urllib.request.OpenerDirector:
-    handlers: list = [_NoRedirect()]
-    if host.lower() in LOCAL_HOSTS:
-        handlers.append(urllib.request.ProxyHandler({}))   # a local server is never proxied
-    return urllib.request.build_opener(*handlers)
+    return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc, path, parts.query, ""))
 
 
 def _post_json(url: str, payload: dict, config: LLMConfig, sleep) -> object:
-    """POST JSON and return the decoded JSON answer; retries per the module's rules."""
-    host = urllib.parse.urlsplit(url).hostname or ""
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    headers = {"Content-Type": "application/json", "Accept": "application/json",
-               "User-Agent": "StoryMotion-Blender-extension"}
-    if config.api_key:
-        headers["Authorization"] = f"Bearer {config.api_key}"
-    opener = _opener(host)
-    waited = 0.0
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
-        log.info("asking %s (model %s) for a screenplay, attempt %d", host, config.model,
-                 attempt)
-        retry_after: str | None = None
-        try:
-            with opener.open(request, timeout=config.timeout_s) as response:
-                raw = _read_capped(response, config.timeout_s)
-            return _decode_json(raw, 200)
-        except urllib.error.HTTPError as exc:
-            with exc:
-                status = exc.code
-                if status not in RETRY_STATUSES:
-                    raise _http_error(exc, host) from None
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                problem = f"endpoint is busy (HTTP {status})"
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise _timeout_error(host, config) from None
-            if not isinstance(reason, ConnectionRefusedError):
-                raise LLMError(f"could not reach {host}: {_clip(str(reason))}") from None
-            problem = f"{host} refused the connection (is the server running?)"
-        except (TimeoutError, socket.timeout):
-            raise _timeout_error(host, config) from None
-        except (http.client.HTTPException, OSError) as exc:
-            raise LLMError(f"connection to {host} failed: {type(exc).__name__}: "
-                           f"{_clip(str(exc))}") from None
-        if attempt == MAX_ATTEMPTS:
-            raise LLMError(f"{problem}; gave up after {MAX_ATTEMPTS} attempts")
-        delay = _retry_delay(retry_after, attempt)
-        if waited + delay > MAX_TOTAL_WAIT_S:
-            raise LLMError(f"{problem} and asks to wait {delay:g} s, more than the "
-                           f"{MAX_TOTAL_WAIT_S:g} s allowed; try again later")
-        log.warning("%s; retrying in %g s", problem, delay)
-        sleep(delay)
-        waited += delay
-    raise AssertionError("unreachable")
+    """POST JSON and return the decoded JSON answer; retries per the module's rules.
 
-
-def _retry_delay(retry_after: str | None, attempt: int) -> float:
-    """Seconds to wait: the server's Retry-After (seconds or an HTTP date), else backoff."""
-    if retry_after:
-        value = retry_after.strip()
-        try:
-            seconds = float(value)
-        except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-                seconds = when.timestamp() - time.time()
-            except (TypeError, ValueError, IndexError, OverflowError):
-                seconds = None
-        if seconds is not None and seconds == seconds:          # not NaN
-            return max(0.0, seconds)
-    return BACKOFF_BASE_S * 2 ** (attempt - 1)
-
-
-def _read_capped(response, timeout_s: float) -> bytes:
-    length = response.headers.get("Content-Length")
-    if length and length.strip().isdigit() and int(length) > MAX_RESPONSE_BYTES:
-        raise _too_big()
-    deadline = time.monotonic() + max(timeout_s, 1.0) * 2
-    chunks, size = [], 0
-    while True:
-        chunk = response.read(65536)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            raise _too_big()
-        if time.monotonic() > deadline:
-            raise LLMError(f"the answer took longer than {max(timeout_s, 1.0) * 2:g} s "
-                           f"to download")
-        chunks.append(chunk)
-
-
-def _too_big() -> LLMError:
-    return LLMError(f"endpoint's answer is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MB;"
-                    f" refusing it")
-
-
-def _decode_json(raw: bytes, status: int):
+    The chat request is safe to repeat (idempotent=True: retried on 503 too).  The online
+    gate is the caller's: operators and the CLI only get here with online access on."""
+    transport = Transport("LLM endpoint", online=True, secrets=(config.api_key,),
+                          key_hint="the preferences or STORY_MOTION_LLM_KEY",
+                          timeout_s=config.timeout_s, max_attempts=MAX_ATTEMPTS,
+                          max_total_wait_s=MAX_TOTAL_WAIT_S, backoff_base_s=BACKOFF_BASE_S,
+                          max_response_bytes=MAX_RESPONSE_BYTES, sleep=sleep)
+    headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+    log.info("asking %s (model %s) for a screenplay", urllib.parse.urlsplit(url).hostname,
+             config.model)
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        start = raw[:60].decode("utf-8", "replace")
-        raise LLMError(f"endpoint answered HTTP {status} with a body that is not JSON "
-                       f"(starts {_clip(start)!r}); is the URL an OpenAI-compatible API "
-                       f"base such as http://localhost:11434/v1?") from None
-
-
-def _http_error(exc: urllib.error.HTTPError, host: str) -> LLMError:
-    status = exc.code
-    if status in (401, 403):
-        return LLMError(f"endpoint refused the API key (HTTP {status}); check the key "
-                        f"in the preferences or STORY_MOTION_LLM_KEY")
-    if 300 <= status < 400:
-        where = exc.headers.get("Location", "") if exc.headers else ""
-        return LLMError(f"endpoint redirected (HTTP {status}) to {_clip(where) or 'elsewhere'};"
-                        f" set the final URL instead")
-    detail = ""
-    try:
-        raw = exc.read(64 * 1024)
-        detail = _server_message(json.loads(raw.decode("utf-8")))
-    except Exception:            # noqa: BLE001 - the status alone is reported
-        pass
-    hint = " (check the URL: it should end in /v1)" if status == 404 else ""
-    return LLMError(f"{host} answered HTTP {status}{hint}" + (f": {detail}" if detail else ""))
-
-
-def _timeout_error(host: str, config: LLMConfig) -> LLMError:
-    return LLMError(f"no answer from {host} within {config.timeout_s:g} s "
-                    f"(not retried; raise STORY_MOTION_LLM_TIMEOUT for slow models)")
-
-
-def _server_message(body) -> str:
-    """The message of an OpenAI-style error body {"error": {"message": ...}} or similar."""
-    if isinstance(body, dict):
-        err = body.get("error", body)
-        if isinstance(err, dict):
-            err = err.get("message") or err.get("detail") or ""
-        if isinstance(err, str):
-            return _clip(err)
-    return ""
+        response = transport.request("POST", url, json_body=payload, headers=headers,
+                                     idempotent=True)
+        return response.json()
+    except ServiceTimeout as exc:
+        raise LLMError(f"{exc} (not retried; raise STORY_MOTION_LLM_TIMEOUT for slow "
+                       f"models)") from None
+    except BadAnswer as exc:
+        if "not JSON" in str(exc):
+            raise LLMError(f"{exc}; is the URL an OpenAI-compatible API base such as "
+                           f"http://localhost:11434/v1?") from None
+        raise LLMError(str(exc)) from None
+    except ServiceError as exc:
+        hint = " (check the URL: it should end in /v1)" if exc.status == 404 else ""
+        raise LLMError(f"{exc}{hint}") from None
 
 
 def _clip(text: str, limit: int = 200) -> str:
