@@ -31,7 +31,7 @@ def build_prop(blend_data, spec: PropSpec, collection, name: str | None = None):
     obj = blend_data.objects.new(name, mesh)
     collection.objects.link(obj)
     tag(obj, STAGE, spec.id)
-    _record(obj, spec)
+    record_prop(obj, spec)
     if spec.placeholder:
         _label(blend_data, spec, obj, collection)
     return obj
@@ -77,7 +77,7 @@ def _mark_sharp(mesh, pairs) -> None:
     attr.data.foreach_set("value", flags)
 
 
-def _record(obj, spec: PropSpec) -> None:
+def record_prop(obj, spec: PropSpec) -> None:
     p = spec.physics
     obj["story_category"] = spec.category
     obj["story_label"] = spec.label

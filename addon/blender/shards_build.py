@@ -21,7 +21,7 @@ from .tags import ID_KEY, tag
 STAGE = "simulate"
 #: Custom property holding the name an inside material was made under (Blender may add ".001").
 INSIDE_KEY = "story_inside_material"
-#: Physics keys of a prop (props_build._record) that its shards inherit unchanged.
+#: Physics keys of a prop (props_build.record_prop) that its shards inherit unchanged.
 INHERITED = ("story_category", "story_material", "story_density_kgm3", "story_friction",
              "story_restitution")
 DARKEN = 0.8
