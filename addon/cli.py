@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -69,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--samples", type=int, metavar="N", help="Cycles samples per pixel")
         sp.add_argument("--resolution", metavar="WxH", help="e.g. 1280x720")
 
+    def source_options(sp):
+        sp.add_argument("--provider", action="append", default=[], metavar="STEP=NAME",
+                        help="a service for a step: props=meshy|tripo|rodin|hunyuan, "
+                             "motion=meshy|saymotion (needs --online and the service's key)")
+        sp.add_argument("--model-folder", action="append", default=[], metavar="DIR",
+                        help="a folder of your own models (GLB, FBX, OBJ, .blend) used for "
+                             "the props they match; may be given more than once")
+        sp.add_argument("--cache", metavar="DIR",
+                        help="where downloaded models and motions are kept (default: "
+                             "$STORY_MOTION_CACHE or ~/.cache/story-motion)")
+
     def story_options(sp):
         sp.add_argument("--parser", choices=("builtin", "llm"), default="builtin",
                         help="story understanding backend (default: builtin)")
@@ -93,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--motion-folder", action="append", default=[], metavar="DIR",
                     help="a folder of your own BVH clips (CMU, Mixamo), labelled by a "
                          "labels.json or their file names; may be given more than once")
+    source_options(sp)
     story_options(sp)
 
     sp = sub.add_parser("render", help="Cycles frames, MP4 video and storyboard sheet of a "
@@ -117,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     render_options(sp)
     sp.add_argument("--workers", type=int, default=1, metavar="N",
                     help="render frame chunks in N processes at once")
+    source_options(sp)
     story_options(sp)
 
     sp = sub.add_parser("openjd", help="write an Open Job Description job bundle (AWS Deadline "
@@ -244,6 +258,7 @@ def cmd_build(args) -> dict:
     if out.suffix.lower() != ".blend":
         raise CLIError(f"output must be a .blend file, not {out.name}")
     sp, story, notes = _load_input(args)
+    fetched, cache = _fetch_sources(args, sp)
     if "simulate" in stages:
         _one_core()
     log.info("building %s: %d cast, %d props, %d beats", out.name, len(sp.cast),
@@ -265,7 +280,13 @@ def cmd_build(args) -> dict:
             cast = cast_stage.run_cast(bpy.data, scene, bpy.context.view_layer, sp, args.seed)
             for warning in cast.warnings:
                 log.warning("cast: %s", warning)
+            if fetched is not None and fetched.models:
+                from .blender.sourced_props import swap_in_models
+                fetched.notes += swap_in_models(bpy.data, fetched, cache, sp)
         animate = None
+        motion_folders = tuple(args.motion_folder)
+        if fetched is not None and fetched.motion_folder is not None:
+            motion_folders += (str(fetched.motion_folder),)
         if "animate" in stages:
             from .blender import animate_stage
             from .motion.library import MotionLibraryError
@@ -273,7 +294,7 @@ def cmd_build(args) -> dict:
             try:
                 animate = animate_stage.run_animate(bpy.data, scene, sp, args.seed,
                                                     bake=args.bake_motion,
-                                                    motion_folders=tuple(args.motion_folder))
+                                                    motion_folders=motion_folders)
             except (RigError, MotionLibraryError) as exc:
                 raise CLIError(str(exc))
             for warning in animate.warnings:
@@ -305,7 +326,32 @@ def cmd_build(args) -> dict:
         result["simulate"] = simulate.to_dict()
     if shoot is not None:
         result["shoot"] = shoot.to_dict()
+    if fetched is not None:
+        result["sources"] = fetched.to_dict()
+        if fetched.motion_folder is not None:     # read into the scene's actions by now
+            shutil.rmtree(fetched.motion_folder, ignore_errors=True)
     return result
+
+
+def _fetch_sources(args, sp):
+    """The props and motions from the user's folders and the chosen services (before any
+    Blender data is made); (None, None) when the embedded defaults do everything."""
+    from . import sourcing
+    from .assets.cache import AssetCache, default_folder
+    try:
+        choices = sourcing.parse_choices(getattr(args, "provider", []))
+    except sourcing.SourcingError as exc:
+        raise CLIError(str(exc))
+    folders = tuple(getattr(args, "model_folder", []))
+    if not choices and not folders:
+        return None, None
+    cache = AssetCache(getattr(args, "cache", None) or default_folder())
+    fetched = sourcing.fetch(sp, choices, cache, online=_online(args), model_folders=folders,
+                             progress=lambda what, frac: log.info(
+                                 "%s%s", what, "" if frac is None else f" {frac:.0%}"))
+    for note in fetched.notes:
+        log.warning("sources: %s", note)
+    return fetched, cache
 
 
 def _one_core() -> None:
@@ -483,7 +529,8 @@ def cmd_run(args) -> dict:
     build_args = argparse.Namespace(
         story=args.story, output=str(blend), seed=args.seed, stages=",".join(STAGES),
         bake_motion=False, motion_folder=[], parser=args.parser, lang=args.lang,
-        online=args.online, verbose=args.verbose)
+        online=args.online, verbose=args.verbose, provider=args.provider,
+        model_folder=args.model_folder, cache=args.cache)
     built = cmd_build(build_args)
     if cores:                          # the build kept itself to one core; rendering uses all
         os.sched_setaffinity(0, cores)
