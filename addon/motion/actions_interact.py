@@ -156,7 +156,7 @@ def kiss(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResu
     the partner's waist, the other's on the partner's shoulders.  extras:
     `meeting_point` (world)."""
     perf = Performance("kiss", ctx, duration_s, fps, breathing=1.0, drift=0.2)
-    span, scale = perf.duration, perf.scale
+    span = perf.duration
     pair = _pair(ctx)
     centre, partner = _approach(perf, pair, 0.3 * span, KISS_DISTANCE_M * pair.scale)
     contact_s, release_s = 0.5 * span, 0.8 * span

@@ -30,7 +30,7 @@ import numpy as np
 from . import quat
 from .clip import Clip
 from .contacts import foot_contacts
-from .skeleton import INDEX, JOINTS, PARENTS, REST_OFFSETS, forward_kinematics, rest_positions
+from .skeleton import INDEX, JOINTS, PARENTS, REST_OFFSETS, rest_positions
 
 #: Canonical joints every source must provide: they fix the scale, the facing and the floor.
 REQUIRED = ("pelvis", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle",

@@ -787,7 +787,6 @@ class _Sentence:
 
     def _verb(self, c: Clause, lemma: str):
         """Read the verb's arguments and settle the canonical action."""
-        t = self.t
         obj2 = self._arguments(c)
         particles = c.params.pop("_particles", [])
         part = c.params.pop("_bodypart", "")
