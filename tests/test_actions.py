@@ -503,6 +503,17 @@ def test_a_kick_swings_the_foot_through_the_ball_towards_the_aim(height_m, foot)
     assert positions[:, :, 2].min() > -0.01
 
 
+@pytest.mark.parametrize("foot_mps", [4.0, 9.0])
+def test_a_passing_kick_swings_the_foot_at_the_speed_the_stage_asks(foot_mps):
+    ctx = ActionContext(position=(1.0, 2.0), facing=3.0, height_m=1.16,
+                        target=(1.05, 1.62, 0.11), aim=(3.0, 6.0, 1.0),
+                        params={"foot_mps": foot_mps})
+    result = synthesise("kick", ctx, 1.0, 24.0)
+    assert result.contact_error_m["kick"] < 0.01
+    assert np.linalg.norm(result.extras["kick"]["velocity"]) == pytest.approx(foot_mps,
+                                                                               rel=0.15)
+
+
 def test_a_kick_without_an_aim_sends_the_ball_straight_on():
     result = synthesise("kick", ActionContext(target=(0.2, -0.4, 0.11)), 1.0, 30.0)
     velocity = result.extras["kick"]["velocity"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from addon.physics.paths import (ballistic_arc, check_path, impacts, launch_velocity,
-                                         velocities)
+from addon.physics.paths import (aimed_launch, ballistic_arc, check_path, impacts,
+                                 launch_velocity, velocities)
 from addon.physics.scenario import PropFacts, plan_simulation
 
 
@@ -48,6 +48,43 @@ def test_a_throw_and_a_catch_make_a_flight():
     assert plan_simulation({"actors": {}}, [], props, holds, 100).props["ball"].flights == []
 
 
+def _kick_plan(catcher_action="catch"):
+    plan = {"actors": {"girl": {"segments": [_seg("kick", 60, 84, "ball", "b1")]},
+                       "dad": {"segments": [_seg(catcher_action, 70, 94, "ball", "b2")]}}}
+    return plan, [{"actor": "girl", "beat": "b1", "start_frame": 60, "contacts": {"kick": 12},
+                   "foot": "right", "foot_velocity": [0.0, -7.0, -1.0]}]
+
+
+@pytest.mark.parametrize("material,breaks", [("rubber", False), ("glass", True)])
+def test_a_kick_then_someone_elses_catch_is_a_pass_unless_the_kick_breaks_it(material, breaks):
+    plan, events = _kick_plan()
+    props = {"ball": PropFacts("ball", 0.4, breakable=material == "glass", material=material)}
+    sim = plan_simulation(plan, events, props, [("ball", "dad", 84, 99, "R")], 100)
+    role = sim.props["ball"]
+    (kick,) = role.kicks
+    assert (kick.actor, kick.frame) == ("girl", 72)
+    assert kick.foot_mps == pytest.approx(np.hypot(7.0, 1.0)) and kick.breaks == breaks
+    assert role.kicked_at(73) == kick and role.kicked_at(80) is None
+    if breaks:              # 7.1 m/s > glass's 2.5 m/s / a shoe's hardness 0.5: shattered
+        assert role.flights == [] and role.holds == []        # nothing left to catch
+    else:
+        (flight,) = role.flights
+        assert (flight.thrower, flight.release, flight.catcher, flight.catch) == \
+            ("girl", 72, "dad", 84)
+
+
+def test_a_slow_kick_leaves_a_glass_whole_and_a_kicked_ball_picked_up_is_no_flight():
+    plan, events = _kick_plan()
+    events[0]["foot_velocity"] = [0.0, -3.0, 0.0]
+    props = {"ball": PropFacts("ball", 0.3, breakable=True, material="glass")}
+    sim = plan_simulation(plan, events, props, [("ball", "dad", 84, 99, "R")], 100)
+    assert not sim.props["ball"].kicks[0].breaks and len(sim.props["ball"].flights) == 1
+    plan, events = _kick_plan("pick_up")
+    props = {"ball": PropFacts("ball", 0.4, material="rubber")}
+    sim = plan_simulation(plan, events, props, [("ball", "dad", 84, 99, "R")], 100)
+    assert sim.props["ball"].flights == [] and len(sim.props["ball"].holds) == 1
+
+
 def test_a_punch_followed_by_a_fall_knocks_down_at_the_hit():
     plan = {"actors": {
         "boxer": {"segments": [_seg("punch", 24, 43, "victim", "b1")]},
@@ -87,6 +124,18 @@ def test_impacts_find_the_floor_hit_and_its_speed():
     assert impacts(positions[: first.frame - 1], fps) == []
 
 
+def test_a_body_struck_at_rest_counts_its_kick_by_the_change_of_velocity():
+    fps = 24.0
+    positions = np.zeros((12, 3))
+    positions[6:, 1] = np.arange(6) * 7.0 / fps           # still, then 7 m/s along y
+    (hit,) = impacts(positions, fps)
+    assert hit.frame == 7 and hit.speed_mps == pytest.approx(0.0, abs=0.05)
+    assert hit.change_mps == pytest.approx(np.hypot(7.0, 9.81 / fps))
+    assert hit.struck_speed(0.35) == pytest.approx(hit.change_mps / 1.35)
+    assert impacts(positions, fps, min_speed_mps=5.0) == []       # no approach speed
+    assert len(impacts(positions, fps, min_speed_mps=5.0, cor=0.35)) == 1
+
+
 def test_ballistic_arc_meets_both_ends_under_gravity():
     arc = ballistic_arc([0, 0, 1.5], [4, 2, 1.0], 24, 24.0)
     assert np.allclose(arc[0], [0, 0, 1.5]) and np.allclose(arc[-1], [4, 2, 1.0])
@@ -94,6 +143,21 @@ def test_ballistic_arc_meets_both_ends_under_gravity():
     assert np.allclose(acc, [0, 0, -9.81])
     v0 = launch_velocity([0, 0, 1.5], [4, 2, 1.0], 24, 24.0)
     assert np.allclose(v0[:2], [4, 2]) and v0[2] > 0       # up a little before falling
+
+
+def test_an_aimed_launch_is_a_throws_flatter_arc_capped_at_what_the_kicker_can_do():
+    start, end = np.array([0.0, 0.0, 0.11]), np.array([5.0, 0.0, 0.95])
+    velocity, seconds = aimed_launch(start, end)
+    frames = seconds * 24.0
+    t = seconds
+    assert np.allclose(start + velocity * t + 0.5 * np.array([0, 0, -9.81]) * t ** 2, end)
+    least = np.sqrt(9.81 * (0.84 + np.hypot(0.84, 5.0)))
+    assert np.linalg.norm(velocity) == pytest.approx(1.15 * least)
+    assert np.allclose(launch_velocity(start, end, frames, 24.0), velocity)
+    capped, later = aimed_launch(start, end, max_speed_mps=1.05 * least)
+    assert np.linalg.norm(capped) == pytest.approx(1.05 * least) and later > seconds
+    weak, _ = aimed_launch(start, end, max_speed_mps=1.0)      # only the least speed reaches
+    assert np.linalg.norm(weak) == pytest.approx(least)
 
 
 def test_check_path_reports_nan_speed_and_sinking():

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from addon.cast.placement import forward
+from addon.physics.paths import aimed_launch
 from addon.stage import approach as ap
+from addon.stage.beats import BALL_PER_FOOT, PASS_MAX_MPS
 
 from stage_scenes import beat, marks_at, put, scene, segments_of, stage
 
@@ -109,6 +111,52 @@ def test_kick_stands_behind_the_ball_facing_where_it_should_go():
     assert faces(kick.pose, (3.0, 2.5), min_cos=0.93)
     assert kick.target_point == pytest.approx((ball.x, ball.y, ball.height / 2), abs=1e-6)
     assert kick.aim_point[:2] == pytest.approx((3.0, 2.5), abs=0.01)
+
+
+def test_a_ball_kicked_to_someone_who_then_catches_it_is_a_pass_timed_to_the_catch():
+    sp, plan = scene(props=[("ball", "ball")],
+                     beats=[beat("b1", "anna", "kick", "ball"),
+                            beat("b2", "ben", "catch", "ball", after="b1")])
+    put(plan, {"ball": (1.0, 0.0, 0.0)})
+    st = stage(sp, plan, marks_at(anna=(-1.5, -1.5), ben=(4.0, 3.0)))
+    kick, catch = the(st, "anna", "kick"), the(st, "ben", "catch")
+    assert kick.aim_point[:2] == pytest.approx((4.0, 3.0), abs=0.01)     # aimed at him
+    assert not segments_of(st, "ben", kind="locomotion")                # he stays put
+    assert faces(catch.pose, (1.0, 0.0), min_cos=0.9)                   # facing the kick
+    hands = catch.target_point
+    assert math.dist(hands[:2], (4.0, 3.0)) == pytest.approx(0.35, abs=0.01)
+    assert hands[2] == pytest.approx(ap.HAND_CARRY_H * 1.72)
+    # the ball leaves at a pass's speed for a 1.72 m kicker; the catch meets it on arrival
+    ball = plan.prop_boxes["ball"]
+    launch, seconds = aimed_launch((ball.x, ball.y, ball.height / 2), hands,
+                                   PASS_MAX_MPS * 1.72 / 1.75)
+    assert kick.params["foot_mps"] == pytest.approx(np.linalg.norm(launch) / BALL_PER_FOOT,
+                                                    abs=1e-3)
+    contact = kick.start_frame + round(0.5 * 24)
+    grasp = catch.start_frame + round(catch.params["contact_time_s"] * 24)
+    assert grasp - contact == round(seconds * 24)
+    assert catch.start_frame < kick.end_frame           # he gets ready while she kicks
+
+
+def test_a_kicked_ball_that_someone_picks_up_is_no_pass():
+    sp, plan = scene(props=[("ball", "ball")],
+                     beats=[beat("b1", "anna", "kick", "ball"),
+                            beat("b2", "ben", "pick_up", "ball", after="b1")])
+    put(plan, {"ball": (1.0, 0.0, 0.0)})
+    st = stage(sp, plan, marks_at(anna=(-1.5, -1.5), ben=(4.0, 3.0)))
+    kick = the(st, "anna", "kick")
+    assert "foot_mps" not in kick.params
+    assert math.dist(kick.aim_point[:2], (1.0, 0.0)) == pytest.approx(ap.KICK_M, abs=0.01)
+
+
+def test_a_kick_at_a_cup_goes_through_its_middle():
+    sp, plan = scene(cast=("anna",), props=[("cup", "cup")],
+                     beats=[beat("b1", "anna", "kick", "cup")])
+    put(plan, {"cup": (1.0, 0.0, 0.0)})
+    st = stage(sp, plan, marks_at(anna=(-1.5, -1.5)))
+    cup = plan.prop_boxes["cup"]
+    assert the(st, "anna", "kick").target_point == pytest.approx(
+        (cup.x, cup.y, cup.z + cup.height / 2), abs=1e-6)
 
 
 def test_pick_up_stands_within_reach_of_a_cup_on_a_table():

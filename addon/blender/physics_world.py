@@ -18,8 +18,8 @@ from ..physics import fracture, world
 from ..physics.mass import mass_properties
 from ..physics.paths import (ROLLING_DECEL, SLIDING_DECEL, Problem, ballistic_arc, check_path,
                              impacts, penetration, rolling_path)
-from ..physics.scenario import SimulationPlan
-from ..physics.surfaces import SURFACES, pair
+from ..physics.scenario import SHOE, SimulationPlan
+from ..physics.surfaces import SURFACES, pair, surface
 from . import body_physics_build, keys, rigid_world, shards_build
 from .animate_build import place_strips
 from .tags import tag
@@ -102,6 +102,7 @@ class PhysicsPass:
         self.substeps = substeps             # None: the calibrated world.substeps_for(fps)
         self.people: dict[str, body_physics_build.CharacterBodies] = {}
         self.layers: dict[str, int] = {}          # character -> its collision collection
+        self.hidden_until: dict[str, int] = {}    # shard -> the frame it shows from
 
     # -- building ------------------------------------------------------------------------
     def build(self):
@@ -304,6 +305,7 @@ class PhysicsPass:
                            self.first + np.array([0, release + 1]), [1.0, 0.0], keys.CONSTANT)
             self._replace_action(shard, action)
             self.bodies[shard.name] = shard
+            self.hidden_until[shard.name] = release
 
     # -- running -------------------------------------------------------------------------
     def run(self) -> dict[str, np.ndarray]:
@@ -334,7 +336,7 @@ class PhysicsPass:
 
     def find_breaks(self, recording) -> dict[str, Break]:
         """Breakable props whose first hit in free flight is faster than their material
-        stands."""
+        stands on what struck it: the floor, or a kicking foot's shoe."""
         out = {}
         for pid, role in self.sim.props.items():
             obj = self.props[pid]
@@ -344,10 +346,14 @@ class PhysicsPass:
             held = np.zeros(len(path), dtype=bool)
             for hold in role.holds:
                 held[hold.start:hold.end + 1] = True
-            limit = pair(str(obj.get("story_material", "glass")), self.floor).break_speed_mps
-            if limit is None:
+            material = str(obj.get("story_material", "glass"))
+            if pair(material, self.floor).break_speed_mps is None:
                 continue
-            for hit in impacts(path[:, :3, 3], self.fps, min_speed_mps=limit):
+            cor = surface(material).cor          # struck at rest (a kick): Δv / (1 + e)
+            for hit in impacts(path[:, :3, 3], self.fps, cor=cor):
+                struck = SHOE if role.kicked_at(hit.frame) else self.floor
+                if hit.struck_speed(cor) <= pair(material, struck).break_speed_mps:
+                    continue
                 if hit.frame >= 2 and not held[hit.frame - 1] and not held[hit.frame]:
                     before = path[hit.frame - 1]
                     verts = np.array([v.co[:] for v in obj.data.vertices])
@@ -356,7 +362,7 @@ class PhysicsPass:
                     user = path[:hit.frame] @ self.offsets[obj.name]
                     inverse = np.linalg.inv(user[-1])
                     local = inverse[:3, :3] @ contact + inverse[:3, 3]
-                    out[pid] = Break(pid, hit.frame, hit.speed_mps,
+                    out[pid] = Break(pid, hit.frame, hit.struck_speed(cor),
                                      tuple(float(c) for c in local), user)
                     break
         return out
@@ -425,16 +431,20 @@ class PhysicsPass:
 
     def check(self, recording) -> list[Problem]:
         """Sanity of every recorded path: finite, not absurdly fast, not through the floor,
-        and the bodies at rest at the end not inside each other."""
+        and the bodies at rest at the end not inside each other.  A shard counts from the
+        frame it shows (the frame before, keyed only to hand it its velocity, may dip below
+        the floor when a kick bursts a standing glass upwards)."""
         out = []
         for name, path in recording.items():
             obj = self.bodies[name]
+            first = self.hidden_until.get(name, 0)
+            path = path[first:]
             verts = np.array([v.co[:] for v in obj.data.vertices])
             lowest = np.einsum("tij,nj->tni", path[:, :3, :3], verts).min(axis=1)[:, 2] \
                 + path[:, 2, 3] if len(verts) else path[:, 2, 3]
-            out += check_path(name, path[:, :3, 3], self.fps, lowest_z=lowest,
-                              speed_limit_mps=world.MAX_SPEED_MPS,
-                              sink_tolerance_m=world.MAX_PENETRATION_M)
+            out += [Problem(p.body, p.frame + first, p.what) for p in check_path(
+                name, path[:, :3, 3], self.fps, lowest_z=lowest,
+                speed_limit_mps=world.MAX_SPEED_MPS, sink_tolerance_m=world.MAX_PENETRATION_M)]
         return out + self._resting_overlaps(recording)
 
     def _resting_overlaps(self, recording) -> list[Problem]:

@@ -103,7 +103,8 @@ def _facts(key: str, obj, story_props: set[str]) -> PropFacts:
     return PropFacts(key, float(obj.get("story_mass_kg", 1.0)),
                      breakable=bool(obj.get("story_breakable", False)),
                      furniture=_furniture(obj),
-                     from_story=obj["story_id"] in story_props)
+                     from_story=obj["story_id"] in story_props,
+                     material=str(obj.get("story_material", "")))
 
 
 def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport:

@@ -598,9 +598,10 @@ def kick(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResu
     beside and a little behind it, the kicking foot (`foot` param, default "right") swings
     back and through like a pendulum from the hip, the ball of the foot meeting the back of
     the thing at the "kick" frame moving along the aim at a kick's speed (`speed` "slow" /
-    "fast"), follows through and comes down, and the feet step back to where they began,
-    turned to the aim.  extras `kick`: the foot, its world position and velocity at contact,
-    the thing's point and where the foot was meant to be (`strike_point`)."""
+    "fast", or `foot_mps` for a pass the stage has measured), follows through and comes
+    down, and the feet step back to where they began, turned to the aim.  extras `kick`:
+    the foot, its world position and velocity at contact, the thing's point and where the
+    foot was meant to be (`strike_point`)."""
     foot = ctx.param("foot", "right")
     if foot not in SIDES:
         raise ValueError(f"params.foot {foot!r} is not 'left' or 'right'")
@@ -615,7 +616,8 @@ def kick(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionResu
     along = np.array([*(away / np.linalg.norm(away)), 0.0])
     heading = float(np.arctan2(along[0], -along[1]))
     left = rotate_z(np.array([1.0, 0.0, 0.0]), heading)
-    speed = KICK_FOOT_MPS * scale * KICK_SPEEDS.get(ctx.param("speed"), 1.0)
+    speed = float(ctx.param("foot_mps", 0.0)) or \
+        KICK_FOOT_MPS * scale * KICK_SPEEDS.get(ctx.param("speed"), 1.0)
     # The swing itself takes the time a real one does; the steps around it share the beat.
     share = min(1.0, span)
     contact_s = perf.frame(0.5 * share) / fps

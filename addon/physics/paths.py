@@ -21,6 +21,13 @@ class Impact:
     frame: int                 # index of the first position after the collision
     speed_mps: float           # approach speed along the collision's normal
     normal: tuple[float, float, float]
+    change_mps: float = 0.0    # how much the collision changed the velocity
+
+    def struck_speed(self, cor: float) -> float:
+        """The closing speed of the collision: the approach speed, or for a body struck while
+        at rest or slow (a kicked glass) the speed its velocity change implies, Δv / (1 + e)
+        for a coefficient of restitution e (a body bouncing off a floor gives both alike)."""
+        return max(self.speed_mps, self.change_mps / (1.0 + cor))
 
 
 def velocities(positions: np.ndarray, fps: float) -> np.ndarray:
@@ -32,10 +39,12 @@ def velocities(positions: np.ndarray, fps: float) -> np.ndarray:
     return np.vstack([v[:1], v])
 
 
-def impacts(positions: np.ndarray, fps: float, min_speed_mps: float = 0.0) -> list[Impact]:
+def impacts(positions: np.ndarray, fps: float, min_speed_mps: float = 0.0,
+            cor: float | None = None) -> list[Impact]:
     """Collisions along a path: frames where the velocity changes by more than gravity would
     change it, with the approach speed along the change (the normal of the contact).  The
-    approach speed adds the half frame of gravity the difference quotient misses."""
+    approach speed adds the half frame of gravity the difference quotient misses.  With `cor`
+    the `min_speed_mps` filter uses `Impact.struck_speed(cor)`, so a kick counts too."""
     v = velocities(positions, fps)
     out = []
     for i in range(1, len(v)):
@@ -46,8 +55,9 @@ def impacts(positions: np.ndarray, fps: float, min_speed_mps: float = 0.0) -> li
         normal = dv / size
         before = v[i - 1] + GRAVITY / (2 * fps)
         speed = float(-before @ normal)
-        if speed >= min_speed_mps:
-            out.append(Impact(i, speed, tuple(float(c) for c in normal)))
+        closing = speed if cor is None else max(speed, size / (1.0 + cor))
+        if closing >= min_speed_mps:
+            out.append(Impact(i, speed, tuple(float(c) for c in normal), size))
     return out
 
 
@@ -66,6 +76,27 @@ def launch_velocity(start: np.ndarray, end: np.ndarray, frames: int, fps: float)
     duration = frames / fps
     return (np.asarray(end, float) - np.asarray(start, float) - 0.5 * GRAVITY * duration ** 2) \
         / duration
+
+
+def aimed_launch(start: np.ndarray, end: np.ndarray, max_speed_mps: float = np.inf,
+                 speed_factor: float = 1.15) -> tuple[np.ndarray, float]:
+    """The launch velocity and flight time (s) of a pass from `start` to `end`: like a throw,
+    `speed_factor` times the least speed that reaches, on the flatter of the two arcs at that
+    speed, but no faster than `max_speed_mps` unless only the least speed reaches at all."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    g = -GRAVITY[2]
+    delta = end - start
+    horizontal, rise = float(np.linalg.norm(delta[:2])), float(delta[2])
+    if horizontal < 1e-6:
+        vz = np.sqrt(2 * g * max(rise, 0.05))
+        return np.array([0.0, 0.0, vz]), float(vz / g)
+    least = np.sqrt(g * (rise + np.hypot(rise, horizontal)))
+    speed = max(least, min(least * speed_factor, max_speed_mps))
+    root = max(speed ** 4 - g * (g * horizontal ** 2 + 2 * rise * speed ** 2), 0.0)
+    angle = np.arctan2(speed ** 2 - np.sqrt(root), g * horizontal)
+    heading = delta[:2] / horizontal
+    velocity = np.array([*(heading * speed * np.cos(angle)), speed * np.sin(angle)])
+    return velocity, float(horizontal / (speed * np.cos(angle)))
 
 
 #: Deceleration of a ball rolling on a floor (rolling resistance ~0.05 g, as on short grass)

@@ -4,13 +4,19 @@ The animate stage leaves a StagePlan (beats, segments per actor) and MotionEvent
 releases with the hand's velocity, hand-offs to a ragdoll).  `plan_simulation` reads them with
 a few facts about each prop and says, per prop, whether it is a passive collider or a dynamic
 body, when it rides in a hand (kinematic, following the keys the animate stage wrote), when it
-flies on its own, and which flights end in another actor's hand (a throw and a catch: the arc is
-keyed ballistically so it meets the catching hand); and per actor when the body becomes a
-ragdoll and who knocked it down.  Frames are story frames: 0 is the scene's first frame.
+flies on its own, and which flights end in another actor's hand (a throw and a catch, or a
+kick passed to someone who catches it: the arc is keyed ballistically so it meets the catching
+hand); which kicks strike it and whether one breaks it (then nobody holds it afterwards); and
+per actor when the body becomes a ragdoll and who knocked it down.  Frames are story frames:
+0 is the scene's first frame.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
+
+from .surfaces import SURFACES, pair
 
 #: A story prop heavier than this stays put (a passive collider) unless a beat moves it.
 MOVABLE_MAX_KG = 25.0
@@ -21,6 +27,11 @@ MOVING_ACTIONS = ("push", "pull", "kick", "throw", "pick_up", "carry", "put_down
 ROLLING_CUES = ("roll", "slide")
 #: Beats by one actor on another that end with the other on the ground, with their push.
 KNOCKING_ACTIONS = {"punch": 0.8, "push": 1.2, "kick": 1.0}
+#: What a kicking foot strikes with: a shoe, for how hard the blow lands on what it kicks.
+SHOE = "leather"
+#: A hold that starts this many frames (two seconds at 24 fps) after a throw or a kick by
+#: someone else is its catch.
+CATCH_WITHIN = 48
 
 
 @dataclass(frozen=True)
@@ -31,15 +42,18 @@ class PropFacts:
     breakable: bool = False
     furniture: bool = False          # something to sit on or put things on
     from_story: bool = True          # named in the story, not set dressing
+    material: str = ""               # its material preset (surfaces.SURFACES), for breaking
 
 
 @dataclass(frozen=True)
 class Hold:
-    """A prop in `actor`'s `hand` ("L" or "R") from `start` to `end` (story frames)."""
+    """A prop in `actor`'s `hand` ("L" or "R") from `start` to `end` (story frames); `caught`
+    when it starts with a catch (not a pick-up)."""
     actor: str
     start: int
     end: int
     hand: str
+    caught: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,15 @@ class Flight:
     hand: str
 
 
+@dataclass(frozen=True)
+class Kick:
+    """`actor`'s foot meets the prop at `frame` moving at `foot_mps`."""
+    actor: str
+    frame: int
+    foot_mps: float
+    breaks: bool = False              # fast enough to shatter it (the shoe's break speed)
+
+
 @dataclass
 class PropRole:
     id: str
@@ -60,6 +83,11 @@ class PropRole:
     flights: list[Flight] = field(default_factory=list)
     breakable: bool = False
     moves: list[int] = field(default_factory=list)    # frames the plan sets it moving (a roll)
+    kicks: list[Kick] = field(default_factory=list)
+
+    def kicked_at(self, frame: int, within: int = 2) -> Kick | None:
+        """The kick that strikes it within `within` frames of `frame`, if any."""
+        return next((k for k in self.kicks if abs(k.frame - frame) <= within), None)
 
 
 @dataclass(frozen=True)
@@ -98,15 +126,27 @@ def plan_simulation(stage_plan: dict, events: list[dict], props: dict[str, PropF
                                                           and facts.mass_kg <= MOVABLE_MAX_KG))
         roles[pid] = PropRole(pid, "dynamic" if movable else "passive",
                               breakable=facts.breakable and movable)
+    catches = _spans(stage_plan, "catch")
     for prop, holder, start, end, hand in sorted(holds, key=lambda h: h[2]):
         if prop in roles:
             roles[prop].body = "dynamic"
-            roles[prop].holds.append(Hold(holder, int(start), int(end), hand))
+            caught = any(a <= start <= b for a, b in catches.get((holder, prop), ()))
+            roles[prop].holds.append(Hold(holder, int(start), int(end), hand, caught))
     for cue in stage_plan.get("props", []):
         if cue.get("prop") in roles and cue.get("action") in ROLLING_CUES:
             roles[cue["prop"]].moves.append(int(cue["start_frame"]))
+    for pid, kicks in _kicks(stage_plan, events).items():
+        if pid in roles:
+            material = props[pid].material
+            limit = pair(material, SHOE).break_speed_mps if material in SURFACES else None
+            roles[pid].kicks = [Kick(actor, frame, speed, roles[pid].breakable and limit
+                                     is not None and speed > limit)
+                                for actor, frame, speed in kicks]
     for role in roles.values():
-        role.flights = _flights(role.holds)
+        broken = next((k.frame for k in role.kicks if k.breaks), None)
+        if broken is not None:               # shattered: nobody holds it afterwards
+            role.holds = [h for h in role.holds if h.start < broken]
+        role.flights = _flights(role.holds, role.kicks)
     return SimulationPlan(int(frames), roles, _knockdowns(stage_plan, events),
                           sorted(stage_plan.get("actors", {})))
 
@@ -121,13 +161,48 @@ def _moved_props(stage_plan: dict) -> set[str]:
     return targets
 
 
-def _flights(holds: list[Hold]) -> list[Flight]:
-    """A hold that ends and a later hold by someone else that starts within two seconds' worth
-    of frames (48 at 24 fps) is a throw and a catch."""
+def _spans(stage_plan: dict, action: str) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """(actor, target) -> the frames of each of their `action` segments."""
+    out: dict[tuple[str, str], list] = {}
+    for cid, actor in stage_plan.get("actors", {}).items():
+        for seg in actor.get("segments", []):
+            if seg.get("kind") == "action" and seg.get("action") == action:
+                out.setdefault((cid, seg.get("target")), []).append(
+                    (seg["start_frame"], seg["end_frame"]))
+    return out
+
+
+def _kicks(stage_plan: dict, events: list[dict]) -> dict[str, list[tuple[str, int, float]]]:
+    """Per prop, (kicker, contact frame, foot speed) of every kick at it, from the kick
+    events and the plan's segment that says what each kicked."""
+    targets = {(cid, seg.get("beat")): seg.get("target")
+               for cid, actor in stage_plan.get("actors", {}).items()
+               for seg in actor.get("segments", [])
+               if seg.get("kind") == "action" and seg.get("action") == "kick"}
+    out: dict[str, list] = {}
+    for e in events:
+        prop = targets.get((e.get("actor"), e.get("beat")))
+        if prop and "kick" in e.get("contacts", {}):
+            speed = float(np.linalg.norm(e.get("foot_velocity", (0.0, 0.0, 0.0))))
+            out.setdefault(prop, []).append((e["actor"], int(e["start_frame"] +
+                                                             e["contacts"]["kick"]), speed))
+    return {pid: sorted(kicks, key=lambda k: k[1]) for pid, kicks in out.items()}
+
+
+def _flights(holds: list[Hold], kicks: list[Kick] = ()) -> list[Flight]:
+    """A hold that ends, or a kick that does not break the prop, followed by the next hold
+    being someone else's, starting within `CATCH_WITHIN` frames with nothing launching it
+    again between, is a throw and a catch; after a kick the hold must be a catch (a kicked
+    ball picked up from where it rolled is no flight)."""
+    launches = sorted([(h.end, h.actor, False) for h in holds] +
+                      [(k.frame, k.actor, True) for k in kicks if not k.breaks])
     out = []
-    for a, b in zip(holds, holds[1:]):
-        if b.actor != a.actor and 0 < b.start - a.end <= 48:
-            out.append(Flight(a.actor, a.end, b.actor, b.start, b.hand))
+    for (end, actor, kicked), after in zip(launches, launches[1:] + [(None, None, None)]):
+        catch = next((h for h in holds if h.start > end), None)
+        if catch is None or catch.actor == actor or catch.start - end > CATCH_WITHIN or \
+                (kicked and not catch.caught) or (after[0] is not None and after[0] < catch.start):
+            continue
+        out.append(Flight(actor, end, catch.actor, catch.start, catch.hand))
     return out
 
 

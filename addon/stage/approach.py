@@ -257,9 +257,13 @@ def _prop_need(action, actor_xy, actor_facing, actor_h, target: Target, params,
         kick_dir = (math.cos(direction), math.sin(direction))
         aim_pt = aim.point() if aim.kind != "none" else (
             target.x + kick_dir[0] * KICK_M, target.y + kick_dir[1] * KICK_M, 0.0)
+        # The foot goes through the thing's middle (a ball's centre, half a cup's height).
+        middle = gp if target.box is None else (gp[0], gp[1], target.box.z +
+                                                target.box.height / 2)
         return Need("go", facing_towards(*kick_dir), centre=target.xy, dist_m=d, min_m=d - 0.05,
                     max_m=d + 0.15, bearing=direction + math.pi, strict=True,
-                    spread=math.radians(20), face="fixed", target_point=gp, aim_point=aim_pt)
+                    spread=math.radians(20), face="fixed", target_point=middle,
+                    aim_point=aim_pt)
     if action == "push" and target.lead is not None:     # a row: its first member, from behind
         return Need("go", facing_towards(math.cos(target.lead), math.sin(target.lead)),
                     centre=target.xy, dist_m=ROW_PUSH_M, min_m=ROW_PUSH_M - 0.1,
@@ -448,7 +452,8 @@ class Props:
         picked up or caught it is in hand; put down it rests on the destination's top (or
         the floor in front); dropped it falls from the hand (`params["height_m"]` when the
         story says how high); thrown it flies to the catcher's hands or `THROW_M` ahead;
-        kicked it goes to `aim_point`; pushed or pulled it shifts 0.4 m."""
+        kicked it goes to the catcher's hands (a pass) or `aim_point`; pushed or pulled it
+        shifts 0.4 m."""
         x, y, rot = pose
         fx, fy = forward(rot)
         if action in ("pick_up", "catch", "carry"):
@@ -470,15 +475,15 @@ class Props:
             self.release(pid, hand, (hand[0], hand[1], 0.0))
         elif action == "throw":
             if aim.kind == "person":
-                dx, dy = x - aim.x, y - aim.y
-                n = math.hypot(dx, dy) or 1.0
-                rest = (aim.x + 0.35 * dx / n, aim.y + 0.35 * dy / n, CHEST_H * aim.height_m)
+                rest = catch_point(aim, (x, y), CHEST_H)
             elif aim.kind != "none":
                 rest = aim.point()
             else:
                 rest = (x + THROW_M * fx, y + THROW_M * fy, 0.0)
             self.release(pid, (x + 0.2 * fx, y + 0.2 * fy, 0.8 * height_m),
                          _inside(rest, area))
+        elif action == "kick" and aim.kind == "person" and s.held_by is None:
+            self.release(pid, s.point, catch_point(aim, s.point[:2], HAND_CARRY_H))
         elif action == "kick" and aim_point is not None and s.held_by is None:
             start = s.point
             self.release(pid, start, _inside(aim_point, area, z=start[2]))
@@ -493,6 +498,16 @@ class Props:
         s = self.state[pid]
         self.place(pid, rest)
         s.came_from, s.in_flight = hand, True
+
+
+def catch_point(catcher: Target, origin, height_share: float) -> tuple[float, float, float]:
+    """Where `catcher` takes something sent from `origin` (xy): 0.35 m in front of them
+    towards it, at `height_share` of their height (a throw at the chest, a kicked pass at
+    the waist)."""
+    dx, dy = origin[0] - catcher.x, origin[1] - catcher.y
+    n = math.hypot(dx, dy) or 1.0
+    return (catcher.x + 0.35 * dx / n, catcher.y + 0.35 * dy / n,
+            height_share * catcher.height_m)
 
 
 def _inside(p, area, z=None) -> tuple[float, float, float]:

@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..cast.placement import facing_towards, forward
+from ..physics.paths import aimed_launch
 from ..story.vocabulary import ACTIONS
 from . import approach as ap
 from . import navigation as nv
@@ -21,6 +22,16 @@ from .moves import STILL_M
 from .records import Pose3, PropCue, Segment
 from .timeline import (LAYERABLE, POSTURE_AFTER, SEATED_OK, Track, anchor_frame,
                        duration_stated, story_overlap, to_frames)
+
+
+#: A pass kicked to someone: the hardest kick of a 1.75 m adult sends a ball at this speed
+#: (scaled with the kicker's height), and a ball leaves at this many times the foot's speed
+#: (instep kicks measure 1.1-1.35).  The foot meets it this far into the kick beat (its
+#: first second), and a catch's hands meet what comes at this share of the catch beat.
+PASS_MAX_MPS = 16.0
+BALL_PER_FOOT = 1.2
+KICK_CONTACT_SHARE = 0.5
+CATCH_CONTACT_SHARE = 0.6
 
 
 class Beats:
@@ -304,11 +315,15 @@ class Beats:
         if track.posture != "stand" and action not in SEATED_OK:
             self.stand_up(track, start)
         tinfo = self.target_on_arrival(track, target, max(start, track.busy))
-        aim = self.target_info(params.get("destination"), max(start, track.busy))
+        aim = self.target_info(params.get("destination") or self.pass_to(b, action, target),
+                               max(start, track.busy))
         if action == "carry" and target is not None and tinfo.kind == "prop" \
                 and target not in track.holding:
             self.pick_up_first(track, target, label, max(start, track.busy))
             tinfo = self.target_info(target, track.busy)
+        arrival = self.arrivals.pop(target, None) if action == "catch" else None
+        if arrival is not None:           # a pass on its way: the hands meet it as it comes
+            start = max(arrival - int(round(CATCH_CONTACT_SHARE * dur_f)), track.busy)
         if action == "pick_up" and target in track.holding:
             self.warn(f"{label}: {b.actor} already holds {target}")
         elif action in ("pick_up", "catch") and tinfo.held_by not in (None, b.actor):
@@ -336,6 +351,10 @@ class Beats:
             pose = (track.pose[0], track.pose[1],
                     need.facing if need.facing is not None else track.pose[2])
         s = max(start, track.busy)
+        if arrival is not None:
+            if arrival - s < 0.15 * dur_f:
+                self.warn(f"{label}: {target} arrives before {b.actor} is ready to catch it")
+            params["contact_time_s"] = round(max(arrival - s, 0) / self.fps, 4)
         if track.posture != "stand":          # a seated body does not swivel
             pose = (pose[0], pose[1], track.pose[2])
         target_point = need.target_point
@@ -349,11 +368,38 @@ class Beats:
                       posture=POSTURE_AFTER.get(action, track.posture), params=params)
         track.add(seg)
         self.effects(track, action, target, tinfo, aim, pose, need, params)
+        if action == "kick" and aim.kind == "person" and tinfo.category in ap.ROUND:
+            self.plan_pass(track, seg, target)
         seg.holding = tuple(track.holding)
         if need.seat is not None:
             track.seat = need.seat[:2]
             self.seated[track.seat] = track.actor
         self.spans[b.id] = (s, s + dur_f)
+
+    def pass_to(self, b, action: str, target: str | None) -> str | None:
+        """Whom a kick at a prop passes it to: the actor of the next beat on that prop, when
+        it is someone else catching it."""
+        if action != "kick" or target not in self.props:
+            return None
+        after = self.beats[self.beats.index(b) + 1:]
+        nb = next((nb for nb in after if nb.target == target), None)
+        if nb is not None and nb.action == "catch" and nb.actor != b.actor and \
+                nb.actor in self.tracks:
+            return nb.actor
+        return None
+
+    def plan_pass(self, track: Track, seg: Segment, pid: str):
+        """A ball kicked to a catcher is a pass: it flies from where it lies to the
+        catcher's hands on a throw's arc, no faster than the kicker can kick it; the foot
+        swings at the speed that sends it so (`foot_mps`), and the catch is timed for its
+        arrival.  Anything else is kicked as hard as a kick goes, whatever becomes of it."""
+        state = self.props.state[pid]
+        cap = PASS_MAX_MPS * track.height_m / 1.75
+        velocity, seconds = aimed_launch(state.came_from, state.point, cap)
+        seg.params["foot_mps"] = round(float(np.linalg.norm(velocity)) / BALL_PER_FOOT, 3)
+        span = seg.end_frame - seg.start_frame
+        contact = seg.start_frame + int(round(KICK_CONTACT_SHARE * min(self.fps, span)))
+        self.arrivals[pid] = contact + max(1, to_frames(seconds, self.fps))
 
     def meet_beat(self, b, label, action, target, params, start, binding, dur_f):
         """Two people act together (hug, handshake, kiss): the actor goes to the partner,

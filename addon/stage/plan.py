@@ -82,6 +82,7 @@ class _Stager(Beats, Moves):
         self.layered: set[str] = set()
         self.beat_actor = {b.id: b.actor for b in self.beats}
         self.cues: list[PropCue] = []
+        self.arrivals: dict[str, int] = {}      # a kicked pass: the frame it reaches the catcher
         self.seated: dict[tuple[str, int], str] = {}
         self._start_tracks(marks, heights)
 
