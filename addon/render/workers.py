@@ -39,52 +39,87 @@ def _last_line(path: Path) -> str:
     return lines[-1] if lines else "(no output)"
 
 
-def run_workers(commands: list[list[str]], frames_dir: Path, todo: list[int],
-                log_dir: Path, env: dict[str, str] | None = None,
-                poll_s: float = 0.25) -> WorkerRun:
-    """Run `commands` (one per worker) at once; wait for all; progress from `frames_dir`."""
-    log_dir.mkdir(parents=True, exist_ok=True)
-    procs, logs = [], []
-    start = time.monotonic()
-    try:
-        for i, argv in enumerate(commands):
-            path = log_dir / f"worker-{i + 1}.log"
-            fh = open(path, "w", encoding="utf-8")
-            logs.append((path, fh))
-            procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=fh,
-                                          stdin=subprocess.DEVNULL, env=env))
-        seen: set[int] = set()
-        last = start
-        while True:
-            running = [p for p in procs if p.poll() is None]
-            for f in todo:
-                if f not in seen and (frames_dir / frame_name(f)).exists():
-                    seen.add(f)
-                    now = time.monotonic()
-                    log.info("%s", progress_line(len(seen), len(todo), f, now - last,
-                                                 now - start))
-                    last = now
-            if not running:
-                break
-            time.sleep(poll_s)
-    except KeyboardInterrupt:
-        for p in procs:
+class WorkerPool:
+    """Worker processes rendering at once, watched without blocking: `poll()` returns the
+    frames finished since the last look (a progress line each), `stop()` passes Ctrl-C on
+    (only complete frames stay), `close()` checks how every worker ended."""
+
+    def __init__(self, commands: list[list[str]], frames_dir: Path, todo: list[int],
+                 log_dir: Path, env: dict[str, str] | None = None):
+        self.frames_dir, self.todo, self.seen = frames_dir, todo, set()
+        self.started = self._last = time.monotonic()
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self._procs, self._logs = [], []
+        try:
+            for i, argv in enumerate(commands):
+                path = log_dir / f"worker-{i + 1}.log"
+                fh = open(path, "w", encoding="utf-8")
+                self._logs.append((path, fh))
+                self._procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                                                    stderr=fh, stdin=subprocess.DEVNULL,
+                                                    env=env))
+        except BaseException:
+            self.stop()
+            self._close_logs()
+            raise
+
+    @property
+    def running(self) -> bool:
+        return any(p.poll() is None for p in self._procs)
+
+    def poll(self) -> list[int]:
+        new = [f for f in self.todo
+               if f not in self.seen and (self.frames_dir / frame_name(f)).exists()]
+        for f in new:
+            self.seen.add(f)
+            now = time.monotonic()
+            log.info("%s", progress_line(len(self.seen), len(self.todo), f, now - self._last,
+                                         now - self.started))
+            self._last = now
+        return new
+
+    def stop(self) -> None:
+        for p in self._procs:
             if p.poll() is None:
                 p.send_signal(signal.SIGINT)
-        for p in procs:
+        for p in self._procs:
             try:
                 p.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 p.kill()
-        raise
-    finally:
-        for _, fh in logs:
+
+    def close(self) -> WorkerRun:
+        """Wait for the workers; WorkerError (with its last line of output) for one that
+        failed."""
+        for p in self._procs:
+            p.wait()
+        self.poll()
+        self._close_logs()
+        for i, p in enumerate(self._procs):
+            if p.returncode != 0:
+                raise WorkerError(f"render worker {i + 1} failed (exit {p.returncode}): "
+                                  f"{_last_line(self._logs[i][0])}")
+        return WorkerRun(len(self._procs), len(self.todo), time.monotonic() - self.started)
+
+    def _close_logs(self) -> None:
+        for _, fh in self._logs:
             fh.close()
-    for i, p in enumerate(procs):
-        if p.returncode != 0:
-            raise WorkerError(f"render worker {i + 1} failed (exit {p.returncode}): "
-                              f"{_last_line(logs[i][0])}")
-    return WorkerRun(len(procs), len(todo), time.monotonic() - start)
+
+
+def run_workers(commands: list[list[str]], frames_dir: Path, todo: list[int],
+                log_dir: Path, env: dict[str, str] | None = None,
+                poll_s: float = 0.25) -> WorkerRun:
+    """Run `commands` (one per worker) at once; wait for all; progress from `frames_dir`."""
+    pool = WorkerPool(commands, frames_dir, todo, log_dir, env)
+    try:
+        while pool.running:
+            pool.poll()
+            time.sleep(poll_s)
+    except KeyboardInterrupt:
+        pool.stop()
+        pool._close_logs()
+        raise
+    return pool.close()
 
 
 def threads_per_worker(workers: int) -> int:
