@@ -3,12 +3,16 @@
     blender -b --python-exit-code 1 --python <extension folder>/blender_cli.py -- parse story.txt
 
 Uses the installed Story Motion extension (enabled or not); run from a source checkout that is
-not installed, it loads the checkout itself.  Exits Blender with the command's exit code.
+not installed, it loads the checkout itself.  Exits Blender with the command's exit code.  A
+plain Python with the bpy module runs it the same way (`python blender_cli.py -- render ...`):
+how the panel starts render workers there.
 """
 import importlib
 import importlib.util
 import sys
 from pathlib import Path
+
+import bpy  # noqa: F401  first: with the bpy module it puts Blender's own modules on sys.path
 
 PACKAGE = "story_motion"
 

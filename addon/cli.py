@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     def source_options(sp):
         sp.add_argument("--provider", action="append", default=[], metavar="STEP=NAME",
                         help="a service for a step: props=meshy|tripo|rodin|hunyuan, "
-                             "motion=meshy|saymotion (needs --online and the service's key)")
+                             "character=meshy|tripo, motion=meshy|saymotion (needs --online "
+                             "and the service's key)")
         sp.add_argument("--model-folder", action="append", default=[], metavar="DIR",
                         help="a folder of your own models (GLB, FBX, OBJ, .blend) used for "
                              "the props they match; may be given more than once")
@@ -282,7 +283,16 @@ def cmd_build(args) -> dict:
                 log.warning("cast: %s", warning)
             if fetched is not None and fetched.models:
                 from .blender.sourced_props import swap_in_models
-                fetched.notes += swap_in_models(bpy.data, fetched, cache, sp)
+                built, problems = swap_in_models(bpy.data, fetched, cache, sp)
+                fetched.notes += built + problems
+                for problem in problems:
+                    log.warning("sources: %s", problem)
+            if fetched is not None and fetched.characters:
+                from .blender.sourced_characters import swap_in_characters
+                built, problems = swap_in_characters(bpy.data, fetched)
+                fetched.notes += built + problems
+                for problem in problems:
+                    log.warning("sources: %s", problem)
         animate = None
         motion_folders = tuple(args.motion_folder)
         if fetched is not None and fetched.motion_folder is not None:
@@ -461,19 +471,23 @@ def _render_settings(args):
     return settings
 
 
-def _program() -> tuple[list[str], dict[str, str]]:
+def worker_program() -> tuple[list[str], dict[str, str]]:
     """How to start story-motion again in a new process (render workers, `run`'s render step),
-    and its environment: inside Blender through blender_cli.py, else this Python."""
+    and its environment: Blender through blender_cli.py; the bpy module with blender_cli.py
+    when this runs as an installed extension (its `bl_ext.` package exists only inside
+    Blender); else this Python's module."""
     bpy = sys.modules.get("bpy")
     binary = getattr(getattr(bpy, "app", None), "binary_path", "") if bpy else ""
     env = dict(os.environ)
+    root = Path(__file__).resolve().parent.parent
+    if binary:
+        return [binary, "-b", "--python-exit-code", "1", "--python",
+                str(root / "blender_cli.py"), "--"], env
+    if __package__.startswith("bl_ext."):
+        return [sys.executable, str(root / "blender_cli.py"), "--"], env
     top = sys.modules[__package__.partition(".")[0]]
     parent = str(Path(list(top.__path__)[0]).resolve().parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (parent, env.get("PYTHONPATH")) if p)
-    if binary:
-        root = Path(__file__).resolve().parent.parent
-        return [binary, "-b", "--python-exit-code", "1", "--python",
-                str(root / "blender_cli.py"), "--"], env
     return [sys.executable, "-m", f"{__package__}.cli"], env
 
 
@@ -492,7 +506,7 @@ def cmd_render(args) -> dict:
     from .render.workers import WorkerError, threads_per_worker
     settings = _render_settings(args)
     path, out = Path(args.blend), Path(args.output)
-    program, env = _program()
+    program, env = worker_program()
     job = RenderJob(blend=str(path.resolve()), output=str(out.resolve()), settings=settings,
                     frames=())
     per_worker = args.threads or threads_per_worker(args.workers)
@@ -534,7 +548,7 @@ def cmd_run(args) -> dict:
     built = cmd_build(build_args)
     if cores:                          # the build kept itself to one core; rendering uses all
         os.sched_setaffinity(0, cores)
-    program, env = _program()
+    program, env = worker_program()
     argv = [*program, *(["-v"] if args.verbose else []), "render", str(blend), "-o", str(out),
             *settings_args(settings), "--workers", str(args.workers)]
     if args.frames:

@@ -1,14 +1,16 @@
-"""Where a story's props and motions come from: the user's own folders, a service the user
-chose, or the embedded defaults.
+"""Where a story's props, characters and motions come from: the user's own folders, a
+service the user chose, or the embedded defaults.
 
 Pure Python (HTTP through addon/services, files in the asset cache): `fetch` runs before the
-cast stage and says, per prop, which file to import instead of the procedural prop, and
-gives the animate stage a folder of service motions labelled with the actions they play.
+cast stage and says, per prop, which file to import instead of the procedural prop, per cast
+member, which rigged model to import instead of the built-in body, and gives the animate stage
+a folder of service motions labelled with the actions they play.
 Anything that cannot be had (online access off, no key, a service failing) leaves the
 embedded default in place with one note saying so; nothing here raises for a service.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import shutil
@@ -20,14 +22,14 @@ from typing import Callable
 from . import services
 from .assets.cache import AssetCache
 from .assets.library_index import LibraryIndexError, index_folder
-from .screenplay import Screenplay
+from .screenplay import CastMember, Screenplay
 from .services.files import check_file
 from .stage.navigation import GAITS
 
 log = logging.getLogger(__name__)
 
 #: The steps a service can take over, and the providers for each (the services' registry).
-STEPS = ("props", "motion")
+STEPS = ("props", "character", "motion")
 #: Text-to-motion services make clips this long at least and at most (Meshy: 2–10 s).
 MOTION_S = (2.0, 10.0)
 
@@ -38,7 +40,8 @@ class SourcingError(ValueError):
 
 @dataclass(frozen=True)
 class ModelSource:
-    """A file to build a prop from: a user's model or a service's cached download."""
+    """A file to build a prop or a character from: a user's model or a service's cached
+    download."""
     path: Path
     origin: str                      # "folder" or the provider's name
     prompt: str = ""                 # what the service was asked for (its cache key)
@@ -53,12 +56,33 @@ class Fetched:
     models: dict[str, ModelSource] = field(default_factory=dict)    # prop id -> file
     motion_folder: Path | None = None          # service BVH clips with a labels.json
     notes: list[str] = field(default_factory=list)
+    characters: dict[str, ModelSource] = field(default_factory=dict)   # cast id -> rigged file
 
     def to_dict(self) -> dict:
-        return {"models": {pid: {"file": str(m.path), "from": m.origin}
-                           for pid, m in self.models.items()},
+        return {"models": _sources_dict(self.models),
+                "characters": _sources_dict(self.characters),
                 "motion_folder": str(self.motion_folder) if self.motion_folder else None,
                 "notes": self.notes}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Fetched:
+        folder = data.get("motion_folder")
+        return cls(_sources(data.get("models", {})), Path(folder) if folder else None,
+                   list(data.get("notes", [])), _sources(data.get("characters", {})))
+
+
+def _sources_dict(sources: dict[str, ModelSource]) -> dict:
+    return {sid: {"file": str(m.path), "from": m.origin, "prompt": m.prompt,
+                  "params": m.params, "forward": m.forward, "size_m": m.size_m,
+                  "object": m.blend_object}
+            for sid, m in sources.items()}
+
+
+def _sources(data: dict) -> dict[str, ModelSource]:
+    return {sid: ModelSource(Path(m["file"]), m["from"], m.get("prompt", ""),
+                             m.get("params") or {}, m.get("forward", "-Y"), m.get("size_m"),
+                             m.get("object", ""))
+            for sid, m in data.items()}
 
 
 def parse_choices(values: list[str]) -> dict[str, str]:
@@ -85,11 +109,46 @@ def prop_prompt(prop) -> str:
     return " ".join(w for w in words if w).strip()
 
 
+#: Words for a person by sex, as (adult, child).
+_PERSON = {"female": ("woman", "girl"), "male": ("man", "boy")}
+#: Meshy takes prompts of up to 600 characters; a cast member's words stay well inside.
+CHARACTER_PROMPT_CHARS = 400
+
+
+def character_prompt(member: CastMember) -> str:
+    """What a text-to-3D service is asked for: the story's description of the member ("a tall
+    heavy old man"), or its body in words when the story only names it, with the garments and
+    accessories the description leaves out, as one full-body figure in a T-pose."""
+    said = member.description.strip()
+    if not said or said.lower() == member.name.strip().lower():
+        said = _person(member.body)
+    worn = [w for w in (" ".join(filter(None, (g.colour, g.item))) for g in member.outfit)
+            if w.lower() not in said.lower()]
+    carried = [a for a in member.accessories if a.lower() not in said.lower()]
+    words = [said]
+    if worn:
+        words.append("wearing " + ", ".join(worn))
+    if carried:
+        words.append("with " + ", ".join(carried))
+    words.append("- one full-body character standing in a T-pose")
+    return " ".join(words)[:CHARACTER_PROMPT_CHARS]
+
+
+def _person(body) -> str:
+    """The body's sex, age and build in words: "an old heavy man", "a girl"."""
+    adult, child = _PERSON.get(body.sex, ("person", "child"))
+    age = "old" if body.age_years >= 65 else "teenage" if 13 <= body.age_years < 18 else ""
+    build = "" if body.build == "average" else body.build
+    words = " ".join(filter(None, (age, build, child if body.age_years < 13 else adult)))
+    return ("an " if words[0] in "aeiou" else "a ") + words
+
+
 def fetch(screenplay: Screenplay, choices: dict[str, str], cache: AssetCache, *,
           online: bool, overrides: dict[str, dict] | None = None,
           model_folders: tuple[str, ...] = (), work_dir: Path | None = None,
           progress: Callable | None = None, cancel=None) -> Fetched:
-    """Find or fetch what the story's props and motions come from (see the module's doc).
+    """Find or fetch what the story's props, characters and motions come from (see the
+    module's doc).
     `overrides` are per-provider config fields from the preferences (URL, key)."""
     out = Fetched()
     _from_folders(screenplay, model_folders, out)
@@ -97,6 +156,9 @@ def fetch(screenplay: Screenplay, choices: dict[str, str], cache: AssetCache, *,
     if "props" in choices and want:
         _fetch_props(want, choices["props"], cache, online, overrides or {}, out,
                      progress, cancel)
+    if "character" in choices and screenplay.cast:
+        _fetch_characters(screenplay.cast, choices["character"], cache, online,
+                          overrides or {}, out, progress, cancel)
     if "motion" in choices and screenplay.beats:
         _fetch_motions(screenplay, choices["motion"], cache, online, overrides or {},
                        work_dir, out, progress, cancel)
@@ -164,6 +226,48 @@ def _fetch_props(props, name: str, cache: AssetCache, online: bool, overrides, o
         out.models[prop.id] = ModelSource(cached, name, prompt, params, size_m=prop.size_m)
         out.notes.append(f"{prop.id}: {services.config.DEFAULTS[name].label} model for "
                          f"{prompt!r}")
+
+
+def _fetch_characters(cast, name: str, cache: AssetCache, online: bool, overrides,
+                      out: Fetched, progress, cancel) -> None:
+    """Each cast member generated from its words and rigged by the same service; only the
+    rigged file is cached (the unrigged model is a step on the way), keyed by the height the
+    rig was asked for."""
+    provider = services.provider_for("character", name)
+    config = None
+    for member in cast:
+        prompt = character_prompt(member)
+        height_m = round(float(member.body.height_m), 2)
+        params = {"kind": "character", "rigged": True, "height_m": height_m}
+        cached = cache.get(name, prompt, params)
+        if cached is None:
+            if config is None:
+                config = _config(name, online, overrides)
+                if not _usable("characters", name, online, config, out):
+                    return
+            cached = _download(name, prompt, params, cache, out, "character", lambda tmp:
+                               _rigged(provider, prompt, height_m, tmp, config,
+                                       _teller(progress, name, prompt), cancel))
+            if cached is None:
+                continue
+        out.characters[member.id] = ModelSource(cached, name, prompt, params)
+        out.notes.append(f"{member.id}: {services.config.DEFAULTS[name].label} rigged "
+                         f"character for {prompt!r}")
+
+
+def _rigged(provider, prompt: str, height_m: float, folder: Path, config, progress, cancel):
+    """Generate a character, in a T-pose where the service takes a pose, and rig it (at
+    `height_m` where the service takes a height)."""
+    model = provider.generate_model(prompt, folder, config, progress=progress, cancel=cancel,
+                                    **_taken(provider.generate_model, pose_mode="t-pose"))
+    return provider.rig_model(model, folder, config, progress=progress, cancel=cancel,
+                              **_taken(provider.rig_model, height_m=height_m))
+
+
+def _taken(function, **options) -> dict:
+    """The `options` that `function` accepts: clients differ in what a request can say."""
+    accepted = inspect.signature(function).parameters
+    return {k: v for k, v in options.items() if k in accepted}
 
 
 def _download(name: str, prompt: str, params: dict, cache: AssetCache, out: Fetched,

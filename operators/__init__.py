@@ -1,8 +1,10 @@
 """Operators: thin wrappers that read the scene and preferences and call the engine."""
-from . import animate, cast, parse, properties, simulate
+from . import animate, cast, generate, parse, properties, render, shoot, simulate, sources
+from . import rebuild, screenplay_edit, screenplay_props
 
 # Registration order; unregister() runs it backwards.
-_modules = (properties, parse, cast, animate, simulate)
+_modules = (properties, parse, sources, cast, animate, simulate, shoot, render, generate)
+_modules += (screenplay_props, screenplay_edit, rebuild)
 
 
 def register() -> None:

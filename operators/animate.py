@@ -3,6 +3,7 @@ import bpy
 
 from ..addon.blender import screenplay_store
 from ..addon.blender.animate_stage import rigs_by_id, run_animate
+from ..addon.blender.sources_store import load_sources
 from ..addon.motion.library import MotionLibraryError
 from ..addon.motion.retarget import RigError
 from ..addon.screenplay import ScreenplayError
@@ -38,6 +39,10 @@ class STORY_OT_animate(bpy.types.Operator):
             prefs = get_preferences(context)
             folders = (bpy.path.abspath(prefs.motion_folder),) \
                 if prefs is not None and prefs.motion_folder.strip() else ()
+            fetched, _ = load_sources(context.blend_data, screenplay.to_json())
+            if fetched is not None and fetched.motion_folder is not None \
+                    and fetched.motion_folder.is_dir():       # story.fetch_sources
+                folders += (str(fetched.motion_folder),)
             return run_animate(context.blend_data, scene, screenplay,
                                seed=scene.story_motion.seed, motion_folders=folders)
         return run_stage(self, context, "animate", animate,

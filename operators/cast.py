@@ -2,7 +2,11 @@
 import bpy
 
 from ..addon.blender import screenplay_store
+from ..addon.blender.asset_import import user_cache
 from ..addon.blender.cast_stage import run_cast
+from ..addon.blender.sourced_characters import swap_in_characters
+from ..addon.blender.sourced_props import swap_in_models
+from ..addon.blender.sources_store import load_sources
 from ..addon.cast.body_kit import BodyKitError
 from ..addon.screenplay import ScreenplayError
 from .common import count, has_scene, run_stage
@@ -31,9 +35,18 @@ class STORY_OT_cast(bpy.types.Operator):
 
     def execute(self, context):
         def cast():
-            screenplay = screenplay_store.load_screenplay(context.blend_data)
-            return run_cast(context.blend_data, context.scene, context.view_layer, screenplay,
-                            seed=context.scene.story_motion.seed)
+            data = context.blend_data
+            screenplay = screenplay_store.load_screenplay(data)
+            report = run_cast(data, context.scene, context.view_layer, screenplay,
+                              seed=context.scene.story_motion.seed)
+            fetched, stale = load_sources(data, screenplay.to_json())  # story.fetch_sources
+            if stale:
+                report.warnings.append(stale)
+            if fetched is not None and fetched.models:
+                report.warnings += swap_in_models(data, fetched, user_cache(), screenplay)[1]
+            if fetched is not None and fetched.characters:
+                report.warnings += swap_in_characters(data, fetched)[1]
+            return report
         return run_stage(self, context, "build the cast", cast,
                          (ScreenplayError, BodyKitError),
                          lambda r: f"Built {count(len(r.characters), 'character')}, "

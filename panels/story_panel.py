@@ -3,6 +3,9 @@ import bpy
 
 from ..addon.blender import screenplay_store
 from ..addon.screenplay import ScreenplayError
+from ..operators.common import running_job
+from ..operators.properties import is_one_line
+from ..operators.sources import wanted
 
 # The panel redraws often; parse the stored JSON again only when it changed.
 _summary_cache: dict = {"source": None, "summary": None, "error": None}
@@ -41,25 +44,52 @@ class STORY_PT_main(bpy.types.Panel):
         row = layout.row(align=True)
         row.prop(settings, "story_text", text="")
         row.operator("story.open_story", text="", icon='TEXT')
+        if is_one_line(settings.story_text):
+            layout.prop(settings, "prompt", text="", icon='FONT_DATA')
+        else:
+            layout.label(text=f"{len(settings.story_text.lines)} lines: edit them in the "
+                              "Text Editor", icon='TEXT')
         col = layout.column()
         col.use_property_split = True
         col.use_property_decorate = False
         col.prop(settings, "language")
         col.prop(settings, "seed")
 
-        row = layout.row()
-        row.scale_y = 1.4
-        row.enabled = settings.story_text is not None
-        row.operator("story.parse", icon='PLAY')
-        row.operator("story.cast", icon='COMMUNITY')
-        row.operator("story.animate", icon='ARMATURE_DATA')
-        row.operator("story.simulate", icon='PHYSICS')
+        _draw_generate(context, layout, settings)
         if settings.story_text is None:
             layout.label(text="Choose or create a story Text", icon='INFO')
         if settings.last_status:
             layout.label(text=settings.last_status)
 
         _draw_screenplay(context, layout.box())
+
+
+def _draw_generate(context, layout, settings):
+    """Generate (or the running job's progress and Cancel), then a button per stage: staging
+    is part of Animate; Fetch when the preferences choose a model folder or a service."""
+    job = running_job()
+    if job is not None:
+        layout.progress(factor=settings.progress, type='BAR',
+                        text=settings.progress_text or job.title)
+        row = layout.row()
+        row.scale_y = 1.6
+        row.operator("story.generate_cancel", text="Cancel", icon='CANCEL')
+    else:
+        row = layout.row()
+        row.scale_y = 1.6
+        row.operator("story.generate", text="Generate", icon='PLAY')
+    layout.prop(settings, "render_after_generate")
+    col = layout.column(align=True)
+    row = col.row(align=True)
+    row.operator("story.parse", text="Parse", icon='TEXT')
+    row.operator("story.cast", text="Cast", icon='COMMUNITY')
+    row.operator("story.animate", text="Animate", icon='ARMATURE_DATA')
+    row = col.row(align=True)
+    row.operator("story.simulate", text="Simulate", icon='PHYSICS')
+    row.operator("story.shoot", text="Shoot", icon='CAMERA_DATA')
+    row.operator("story.render", text="Render", icon='RENDER_ANIMATION')
+    if wanted(context):           # runs before Cast inside Generate
+        col.operator("story.fetch_sources", text="Fetch Models and Motions", icon='URL')
 
 
 def _draw_screenplay(context, box):

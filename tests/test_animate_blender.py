@@ -1,7 +1,6 @@
 """Motion written into Blender: actions and NLA strips evaluate to the retargeted pose."""
 from __future__ import annotations
 
-import numpy as np
 
 import blender_proc
 

@@ -2,7 +2,6 @@
 work, props stand where the story puts them."""
 from __future__ import annotations
 
-import json
 
 import pytest
 

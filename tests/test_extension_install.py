@@ -58,9 +58,19 @@ def screenplay():
             "parser": text.get("story_parser"), "warnings": text.get("story_warnings")}
 '''
 
-EXPECTED_CLASSES = ["STORY_AddonPreferences", "STORY_OT_animate", "STORY_OT_cast",
-                    "STORY_OT_open_story", "STORY_OT_parse", "STORY_OT_simulate", "STORY_PT_main",
-                    "STORY_SceneSettings"]
+EXPECTED_CLASSES = ["STORY_AddonPreferences", "STORY_BeatItem", "STORY_CastItem",
+                    "STORY_GarmentItem", "STORY_MT_story", "STORY_OT_animate", "STORY_OT_beat_add",
+                    "STORY_OT_beat_move", "STORY_OT_beat_remove", "STORY_OT_cast",
+                    "STORY_OT_clear_cache", "STORY_OT_fetch_sources",
+                    "STORY_OT_generate", "STORY_OT_generate_cancel", "STORY_OT_jump_to_shot",
+                    "STORY_OT_lock_shot_camera", "STORY_OT_open_output_folder",
+                    "STORY_OT_open_story", "STORY_OT_parse", "STORY_OT_rebuild_character",
+                    "STORY_OT_render", "STORY_OT_screenplay_apply", "STORY_OT_screenplay_load",
+                    "STORY_OT_shoot", "STORY_OT_simulate", "STORY_PT_main", "STORY_PT_screenplay",
+                    "STORY_PT_screenplay_beats", "STORY_PT_screenplay_cast",
+                    "STORY_PT_screenplay_props", "STORY_PT_screenplay_rerun", "STORY_PT_shots",
+                    "STORY_PropItem", "STORY_SceneSettings", "STORY_ScreenplayEdit",
+                    "STORY_UL_beats", "STORY_UL_cast", "STORY_UL_props"]
 
 
 def test_package_imports_without_bpy(tmp_path):
@@ -387,13 +397,17 @@ panel.draw(Host(), bpy.context)                              # with a broken one
 for backend in ('BUILTIN', 'LLM'):
     prefs.parser_backend = backend
     type(prefs).draw(Host(prefs), bpy.context)
+prefs.props_provider, prefs.motion_provider = 'RODIN', 'SAYMOTION'
+type(prefs).draw(Host(prefs), bpy.context)
 emit({"problems": problems, "drawn": drawn})
 ''', tmp_path, extension_zip, STORY=STORY)
 
     assert out["problems"] == []
     drawn = out["drawn"]
     for expected in ("story_text", "language", "seed", "story.parse", "story.open_story",
-                     "parser_backend", "llm_url", "llm_model", "llm_api_key", "llm_timeout_s"):
+                     "parser_backend", "llm_url", "llm_model", "llm_api_key", "llm_timeout_s",
+                     "props_provider", "motion_provider", "rodin_key", "saymotion_secret",
+                     "model_folder", "story.clear_cache"):
         assert expected in drawn
     assert "Stored screenplay is invalid" in drawn
     assert any(t.startswith("Cast: ") for t in drawn)

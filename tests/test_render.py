@@ -63,7 +63,6 @@ def test_worker_chunks_cover_every_frame_once_and_are_balanced(n, workers):
     sizes = [len(c) for c in chunks]
     assert max(sizes) - min(sizes) <= 1
     # each chunk's --frames range selects exactly that chunk again
-    s = P.resolve("preview", step=3)
     for c in chunks:
         a, b = P.parse_frames(P.range_text(c))
         assert [f for f in frames if a <= f <= b] == c

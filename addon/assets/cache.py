@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -23,6 +24,8 @@ from pathlib import Path
 
 ENV_VAR = "STORY_MOTION_CACHE"
 _TEMP = ".part-"
+#: The subfolder where each story's service motions are gathered for the animate stage.
+MOTIONS = "motions"
 
 
 class CacheError(ValueError):
@@ -124,11 +127,16 @@ class AssetCache:
         return sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
 
     def clear(self) -> int:
-        """Remove every entry and leftover temporary file; returns how many files went.  Other
-        files (the Asset Browser's catalog) stay."""
+        """Remove every entry, leftover temporary file and the stories' motion folders
+        (`MOTIONS`); returns how many files went.  Other files (the Asset Browser's catalog)
+        stay."""
         if not self.folder.is_dir():
             return 0
         removed = 0
+        motions = self.folder / MOTIONS
+        if motions.is_dir():
+            removed += sum(1 for p in motions.rglob("*") if p.is_file())
+            shutil.rmtree(motions, ignore_errors=True)
         for path in self.folder.iterdir():
             stem = path.name.split(".", 1)[0]
             if path.is_file() and (len(stem) == 64 or path.name.startswith(_TEMP)):

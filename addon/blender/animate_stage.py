@@ -7,7 +7,9 @@ objects stand now (a chair dragged elsewhere is sat on there).  The plan is kept
 in "MotionEvents.json".  Each character's motion goes on its rig as one action per beat on the
 NLA track "Story Motion", the eye bones keyed to look where the head looks; the IK controls
 are switched to FK (`ik` = 0) because the keys drive the bones.  Re-running replaces the
-actions, track and Texts this stage made and nothing else.
+actions, strips and Texts this stage made and nothing else: keys the user edited in them are
+kept on a track above (animate_build.keep_edited_motion), and the user's own actions and
+tracks stay.
 """
 from __future__ import annotations
 
@@ -31,9 +33,10 @@ from ..motion.retarget import Retargeter, RigError, rig_offsets, rig_pose
 from ..screenplay import Screenplay
 from ..stage.as_found import set_as_found
 from ..stage.plan import plan_stage
-from . import cleanup
-from .animate_build import TRACK, place_strips, rig_rest, write_action
-from .tags import tag
+from . import cleanup, screenplay_store
+from .animate_build import (EDITED_TRACK, TRACK, edited_actions, keep_edited_motion,
+                            place_strips, rig_rest, write_action)
+from .tags import rerun_preview as rerun_preview_of, tag
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +110,17 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
     library = load_library()
     user_clips = tuple(name for folder in motion_folders
                        for name in library.add_bvh_folder(folder))
-    for rig in rigs_by_id(blend_data).values():
-        if rig.animation_data and rig.animation_data.nla_tracks.get(TRACK):
-            rig.animation_data.nla_tracks.remove(rig.animation_data.nla_tracks[TRACK])
+    kept = []
+    for cid, rig in rigs_by_id(blend_data).items():
+        kept += [f"{cid}: your edits of \"{name.removesuffix(' (edited)')}\" are kept as "
+                 f"\"{name}\" on the NLA track \"{EDITED_TRACK}\" above the new motion"
+                 for name in keep_edited_motion(rig)]
+        track = rig.animation_data.nla_tracks.get(TRACK) if rig.animation_data else None
+        if track is not None:           # emptied, so its actions can go; it keeps its place
+            for strip in list(track.strips):
+                track.strips.remove(strip)
+            if bake:
+                rig.animation_data.nla_tracks.remove(track)
     for obj in blend_data.objects:          # rigs with baked motion, props carried in hand
         action = obj.animation_data.action if obj.animation_data else None
         if action is not None and action.get("story_stage") == STAGE:
@@ -134,7 +145,7 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
                        {c.id: heights[c.id] for c in screenplay.cast}, fps=fps)
     _text(blend_data, PLAN_TEXT, json.dumps(stage.to_dict()), "stageplan")
     performer = Performer(library, fps, seed, user_clips)
-    report = AnimateReport(int(stage.frames), warnings=list(stage.warnings))
+    report = AnimateReport(int(stage.frames), warnings=kept + list(stage.warnings))
     events, keyed = [], {}
     for cid, track in stage.actors.items():
         rig = rigs[cid]
@@ -181,7 +192,15 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
     _key_held_props(blend_data, scene, rigs, keyed,
                     held_spans(events, stage.to_dict(), report.frames))
     scene.frame_end = scene.frame_start + report.frames
+    screenplay_store.record_inputs(scene, STAGE, screenplay, seed)
     return report
+
+
+def rerun_preview(blend_data) -> dict[str, dict[str, list[str]]]:
+    """What re-running animate replaces and keeps (tags.rerun_preview), with the generated
+    actions the user edited on the keep side: their edits are kept."""
+    edited = [a.name for rig in rigs_by_id(blend_data).values() for a in edited_actions(rig)]
+    return rerun_preview_of(blend_data, STAGE, {"actions": edited} if edited else None)
 
 
 def sample_positions(scene, rigs: dict, frames: range) -> dict[str, np.ndarray]:
@@ -223,7 +242,7 @@ def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
 
     def hand(cid: str, side: str) -> np.ndarray:
         rig = rigs[cid]
-        return np.array(rig.matrix_world @ rig.pose.bones[f"wrist.{side}"].head)
+        return np.array(rig.matrix_world @ rig.pose.bones[wrist_bone(rig, side)].head)
 
     def ball_of_foot(cid: str, side: str) -> np.ndarray:
         """The head of the bone the ankle aims at, as `sample_positions` reads the foot."""
@@ -260,11 +279,11 @@ def contact_errors(blend_data, scene) -> dict[str, list[dict]]:
 
 def held_spans(events: list[dict], plan: dict, last_frame: int) -> list[tuple]:
     """(prop id, holder, first frame, last frame, hand side) for every stretch a prop spends
-    in a hand: from a grasp (pick up, catch), or from frame 0 for what an actor holds when the
-    story starts (the plan's `holding`), to the next release (put down, throw, drop) of that
-    prop by that actor, or to the end of the story.  A prop held from the start is in the
-    hand its release says (the right, where the cast stage put it, when none does).  Frames
-    are story frames (0 = the first)."""
+    in a hand ("L", "R", or "B" for both: a caught ball): from a grasp (pick up, catch), or
+    from frame 0 for what an actor holds when the story starts (the plan's `holding`), to the
+    next release (put down, throw, drop) of that prop by that actor, or to the end of the
+    story.  A prop held from the start is in the hand its release says (the right, where the
+    cast stage put it, when none does).  Frames are story frames (0 = the first)."""
     spans, open_grasp = [], {}
     for cid, actor in plan["actors"].items():
         for prop in actor.get("holding", ()):
@@ -274,7 +293,7 @@ def held_spans(events: list[dict], plan: dict, last_frame: int) -> list[tuple]:
         segment = next((seg for seg in plan["actors"].get(cid, {}).get("segments", [])
                         if seg.get("beat") == event.get("beat") and seg["kind"] == "action"),
                        None)
-        side = "L" if str(event.get("hand", "")).startswith("l") else "R"
+        side = _side(event.get("hand"))
         prop = segment.get("target") if segment is not None else None
         if "grasp" in contacts and prop:
             open_grasp[cid, prop] = (event["start_frame"] + contacts["grasp"], side)
@@ -288,6 +307,31 @@ def held_spans(events: list[dict], plan: dict, last_frame: int) -> list[tuple]:
     spans += [(prop, cid, start, last_frame, hand or "R")
               for (cid, prop), (start, hand) in open_grasp.items()]
     return spans
+
+
+def _side(hand) -> str:
+    """A grasp's hand as a span's side: "L", "R", or "B" for both (a caught ball)."""
+    hand = str(hand or "")
+    return "B" if hand.startswith("b") else "L" if hand.startswith("l") else "R"
+
+
+def wrist_bone(rig, side: str) -> str:
+    """The rig's wrist bone for side "L" or "R", whatever rig it is (ours, Mixamo, ...)."""
+    from ..motion.retarget import find_mapping
+    joint = "left_wrist" if side == "L" else "right_wrist"
+    return find_mapping([b.name for b in rig.data.bones]).bones[joint][0]
+
+
+def _palms(rig, keyed, side: str, palm_m: float) -> np.ndarray:
+    """World matrices (T, 4, 4) of where a held prop's middle goes: the palm of the `side`
+    hand (`palm_m` along its wrist bone), or halfway between both palms for "B", turned as
+    the right wrist turns."""
+    sides = ("L", "R") if side == "B" else (side,)
+    wrists = [_bone_matrices(rig, *keyed, wrist_bone(rig, s)) for s in sides]
+    out = wrists[-1].copy()
+    out[:, :3, 3] = np.mean([w[:, :3, :3] @ np.array([0.0, palm_m, 0.0]) + w[:, :3, 3]
+                             for w in wrists], axis=0)
+    return out
 
 
 def _key_held_props(blend_data, scene, rigs: dict, keyed: dict, spans: list[tuple]):
@@ -314,16 +358,19 @@ def _key_held_props(blend_data, scene, rigs: dict, keyed: dict, spans: list[tupl
         middle = np.mean(np.array([corner[:] for corner in prop.bound_box]), axis=0)
         frames, matrices = [], []
         for _, holder, start, end, side in sorted(prop_spans, key=lambda sp: sp[2]):
-            rig, bone = rigs[holder], f"wrist.{side}"
-            if end <= start or bone not in rig.pose.bones or holder not in keyed:
+            rig = rigs[holder]
+            bones = [wrist_bone(rig, s) for s in (("L", "R") if side == "B" else (side,))]
+            if end <= start or holder not in keyed \
+                    or any(b not in rig.pose.bones for b in bones):
                 continue
-            if (holder, bone) not in hands:
-                hands[holder, bone] = _bone_matrices(rig, *keyed[holder], bone)
-            hand = hands[holder, bone][start:end + 1]
-            # its middle in the palm, where pick_up, carry, put_down and drop put it
+            if (holder, side) not in hands:
+                palm = PALM_M * float(rig.get("story_height_m", 1.75)) / 1.75
+                hands[holder, side] = _palms(rig, keyed[holder], side, palm)
+            hand = hands[holder, side][start:end + 1]
+            # its middle in the palm (between both palms for a two-handed catch), where
+            # pick_up, carry, put_down and drop put it
             grip = np.linalg.inv(hand[-1 if start == 0 else 0]) @ current
-            palm = PALM_M * float(rig.get("story_height_m", 1.75)) / 1.75
-            grip[:3, 3] = np.array([0.0, palm, 0.0]) - grip[:3, :3] @ middle
+            grip[:3, 3] = -grip[:3, :3] @ middle
             frames += [scene.frame_start + start - 1] + list(
                 scene.frame_start + np.arange(start, start + len(hand)))
             matrices += [current] + list(_upright(hand, grip, current, middle))

@@ -175,7 +175,7 @@ def _run_importer(path: Path, suffix: str, temp, animated: bool) -> None:
     layer.active_layer_collection = layer.layer_collection.children[temp.name]
     try:
         if suffix in (".glb", ".gltf"):
-            result = bpy.ops.import_scene.gltf(filepath=str(path))
+            result = bpy.ops.import_scene.gltf(filepath=str(path), disable_bone_shape=True)
         elif suffix == ".fbx":
             result = bpy.ops.import_scene.fbx(filepath=str(path), use_anim=animated)
         else:

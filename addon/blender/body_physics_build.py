@@ -27,12 +27,13 @@ rotation; the child is therefore object1, so the angles it limits are the plan's
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from mathutils import Matrix
 
 from ..motion import quat
+from ..motion.retarget import Mapping, find_mapping
 from ..physics.ragdoll import RagdollPlan, RigBones, Skin, plan_ragdoll, shifted_limits
 from . import keys
 from .rigid_world import add_rigid_body
@@ -58,6 +59,14 @@ IK_CONTROLS = ("hand_ik.L", "hand_ik.R", "foot_ik.L", "foot_ik.R")
 #: the Z about which Blender's HINGE turns.
 _HINGE_AXES = np.array([[0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0],
                         [0.0, 0.0, 0.0, 1.0]])
+#: The Anny bone each canonical joint's bone stands in for when another humanoid rig (Mixamo,
+#: Rigify, SMPL) is cut into segments: the ragdoll is planned on Anny's names.
+_ANNY = {"pelvis": "root", "spine1": "spine04", "spine3": "spine02", "neck": "neck01",
+         "head": "head",
+         **{f"{side}_{joint}": f"{bone}.{s}" for side, s in (("left", "L"), ("right", "R"))
+            for joint, bone in (("shoulder", "upperarm01"), ("elbow", "lowerarm01"),
+                                ("wrist", "wrist"), ("hip", "upperleg01"),
+                                ("knee", "lowerleg01"), ("ankle", "foot"))}}
 
 
 @dataclass
@@ -128,9 +137,43 @@ def body_skin(body, rig, names: tuple[str, ...]) -> Skin:
 
 def plan_for(rig, body, total_mass_kg: float | None = None, female: float = 0.5
              ) -> RagdollPlan:
-    """The ragdoll plan of a built character (rig and skinned body mesh)."""
+    """The ragdoll plan of a character's rig and skinned body mesh: the built-in (Anny) rig,
+    or an imported humanoid rig the retargeter knows, planned under Anny's names."""
     bones = rig_bones(rig)
-    return plan_ragdoll(bones, body_skin(body, rig, bones.names), total_mass_kg, female)
+    skin = body_skin(body, rig, bones.names)
+    mapping = find_mapping(bones.names)
+    if mapping.name == "anny":
+        return plan_ragdoll(bones, skin, total_mass_kg, female)
+    anny = _as_anny(bones, mapping)
+    plan = plan_ragdoll(anny, skin, total_mass_kg, female)
+    real = dict(zip(anny.names, bones.names))          # the stand-ins are left out
+    return replace(plan, segments=tuple(
+        replace(s, bones=tuple(real[b] for b in s.bones if b in real), anchor=real[s.anchor])
+        for s in plan.segments))
+
+
+def _as_anny(bones: RigBones, mapping: Mapping) -> RigBones:
+    """`bones` with the mapped ones under Anny's names, and per hand three stand-in finger
+    bones (middle fingertip, index and little finger bases) from the hand and the bone its
+    mapping aims it at, since the ragdoll's hand needs them and not every rig has fingers."""
+    names = list(bones.names)
+    for joint, anny in _ANNY.items():
+        names[bones.index(mapping.bones[joint][0])] = anny
+    heads, tails, parents = list(bones.heads), list(bones.tails), list(bones.parents)
+    forward = np.array([0.0, -1.0, 0.0])             # rigs face -Y at rest
+    for side, s in (("left", "L"), ("right", "R")):
+        hand, aim = mapping.bones[f"{side}_wrist"]
+        base = bones.head(aim)
+        along = base - bones.head(hand)
+        across = forward - (forward @ along) * along / (along @ along)
+        across *= 0.4 * np.linalg.norm(along) / max(np.linalg.norm(across), 1e-9)
+        for name, head in ((f"finger3-3.{s}", base), (f"finger2-1.{s}", base + across),
+                           (f"finger5-1.{s}", base - across)):
+            names.append(name)
+            heads.append(head)
+            tails.append(head + along)
+            parents.append(bones.index(hand))
+    return RigBones(tuple(names), tuple(parents), np.array(heads), np.array(tails))
 
 
 def _capsule_mesh(blend_data, name: str, radius: float, half: float, segments: int = 12,

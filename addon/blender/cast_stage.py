@@ -1,7 +1,9 @@
 """The cast stage: characters, props and the set of a Screenplay, built into a scene.
 
 Everything it makes is tagged `story_stage="cast"`; running it again first removes exactly
-that, so the user's own objects and edits elsewhere in the file survive a rebuild.
+that, so the user's own objects and edits elsewhere in the file survive a rebuild.  A rebuilt
+character keeps its animation (NLA tracks, active action, IK switches) and the user's
+objects parented to its rig; `rebuild_character` rebuilds one character alone.
 Collections: "Story Set" (see set_build.py), "Story Props" and "Story Cast" with one child
 collection per character.
 """
@@ -19,13 +21,17 @@ from ..cast.outfit import plan_outfit
 from ..cast.props import plan_prop
 from ..cast.sets import character_marks, plan_set
 from ..screenplay import Screenplay
-from . import cleanup, props_build, set_build
+from . import cleanup, props_build, screenplay_store, set_build
 from .character_build import build_character
 from .tags import tag
 
 log = logging.getLogger(__name__)
 
 STAGE = "cast"
+
+
+class RebuildError(ValueError):
+    """A character that cannot be rebuilt: not in the Screenplay, or not built yet."""
 
 
 @dataclass
@@ -51,6 +57,7 @@ def _collection(blend_data, name: str, parent, story_id: str):
 def run_cast(blend_data, scene, view_layer, screenplay: Screenplay, seed: int = 0
              ) -> CastReport:
     """Replace the scene's cast-stage objects with those `screenplay` calls for."""
+    kept = {cid: KeptAnimation.of(rig) for cid, rig in _rigs(blend_data).items()}
     removed = cleanup.remove_stage(blend_data, STAGE)
     kit = load_kit()
     specs = {p.id: plan_prop(p, seed) for p in screenplay.props}
@@ -81,28 +88,173 @@ def run_cast(blend_data, scene, view_layer, screenplay: Screenplay, seed: int = 
     marks = character_marks(plan, [m.id for m in screenplay.cast], seed)
     rigs = {}
     for member in screenplay.cast:
-        body = plan_body(member.body, kit, seed)
-        outfit = plan_outfit(member, kit, body.rest, seed)
-        worn, warnings = plan_accessories(member.accessories, body, kit)
-        report.warnings += [f"{member.id}: {w}" for w in warnings]
-        collection = _collection(blend_data, f"Cast {member.name}", cast, member.id)
-        built = build_character(blend_data, collection, member.name, member.id, body,
-                                outfit, worn, kit, view_layer)
+        rig, body = _build_member(blend_data, cast, member, kit, seed, view_layer, report)
         mark = marks.get(member.id)
         if mark is not None:
-            built.armature.location = (mark.x, mark.y, 0.0)
-            built.armature.rotation_euler = (0.0, 0.0, mark.rot_z)
-        built.armature["story_height_m"] = round(body.height_m, 4)
-        rigs[member.id] = (built.armature, body)
-        report.characters[member.id] = {
-            "rig": built.armature.name, "height_m": round(body.height_m, 3),
-            "garments": list(outfit.garments), "accessories": [a.name for a in worn]}
+            rig.location = (mark.x, mark.y, 0.0)
+            rig.rotation_euler = (0.0, 0.0, mark.rot_z)
+        if member.id in kept:
+            kept[member.id].restore(rig)
+        rigs[member.id] = (rig, body)
     view_layer.update()
     for prop_id, holder in plan.held.items():
         if holder in rigs and prop_id in prop_objects:
             _put_in_hand(prop_objects[prop_id], *rigs[holder], kit)
             prop_objects[prop_id]["story_held_by"] = holder
+    screenplay_store.record_inputs(scene, STAGE, screenplay, seed)
     return report
+
+
+def _build_member(blend_data, parent, member, kit, seed: int, view_layer, report: CastReport):
+    """One cast member's rig, body, clothes and accessories in its own collection under
+    `parent`, at the origin; returns (rig, body plan) and notes it in `report`."""
+    body = plan_body(member.body, kit, seed)
+    outfit = plan_outfit(member, kit, body.rest, seed)
+    worn, warnings = plan_accessories(member.accessories, body, kit)
+    report.warnings += [f"{member.id}: {w}" for w in warnings]
+    collection = _collection(blend_data, f"Cast {member.name}", parent, member.id)
+    built = build_character(blend_data, collection, member.name, member.id, body,
+                            outfit, worn, kit, view_layer)
+    built.armature["story_height_m"] = round(body.height_m, 4)
+    report.characters[member.id] = {
+        "rig": built.armature.name, "height_m": round(body.height_m, 3),
+        "garments": list(outfit.garments), "accessories": [a.name for a in worn]}
+    return built.armature, body
+
+
+def _rigs(blend_data) -> dict:
+    return {o["story_id"]: o for o in blend_data.objects
+            if o.type == "ARMATURE" and o.get("story_stage") == STAGE}
+
+
+def rebuild_character(blend_data, scene, view_layer, screenplay: Screenplay, cast_id: str,
+                      seed: int = 0) -> CastReport:
+    """Rebuild one character's rig, body, clothes and accessories from `screenplay` (after
+    an edit of its body, outfit or accessories), where its rig stands now, keeping its
+    animation, the IK switches animate set and the user's objects parented to it.  The other
+    characters, the props and the set are not touched."""
+    member = next((m for m in screenplay.cast if m.id == cast_id), None)
+    if member is None:
+        raise RebuildError(f"no cast member {cast_id!r} in the Screenplay; known: "
+                           f"{', '.join(m.id for m in screenplay.cast) or '(none)'}")
+    old = _rigs(blend_data).get(cast_id)
+    parent = next((c for c in blend_data.collections if c.get("story_stage") == STAGE
+                   and c.get("story_id") == "cast" and c.name.startswith("Story Cast")), None)
+    if old is None or parent is None:
+        raise RebuildError(f"{cast_id!r} has not been built yet: build the cast first")
+    kept, placed = KeptAnimation.of(old), old.matrix_world.copy()
+    report = CastReport(place=screenplay.set.place,
+                        removed=_remove_character(blend_data, cast_id))
+    rig, _ = _build_member(blend_data, parent, member, load_kit(), seed, view_layer, report)
+    rig.matrix_world = placed
+    kept.restore(rig)
+    view_layer.update()
+    screenplay_store.record_inputs(scene, STAGE, screenplay, seed, only=(f"cast:{cast_id}",))
+    return report
+
+
+def _remove_character(blend_data, cast_id: str) -> dict[str, int]:
+    """Delete one character's cast-stage objects, collection and the data only they used."""
+    removed: dict[str, int] = {}
+    objects = [o for o in blend_data.objects
+               if o.get("story_stage") == STAGE and o.get("story_id") == cast_id]
+    data = [o.data for o in objects if o.data is not None]
+    materials = {m for d in data for m in getattr(d, "materials", ()) if m is not None}
+    for obj in objects:
+        blend_data.objects.remove(obj, do_unlink=True)
+        removed["objects"] = removed.get("objects", 0) + 1
+    for coll in [c for c in blend_data.collections if c.get("story_stage") == STAGE
+                 and c.get("story_id") == cast_id]:
+        blend_data.collections.remove(coll)
+        removed["collections"] = removed.get("collections", 0) + 1
+    for block, kind in [(d, "armatures" if d.bl_rna.identifier == "Armature" else "meshes")
+                        for d in data] + [(m, "materials") for m in materials]:
+        if block.users == 0 and block.get("story_stage") == STAGE:
+            getattr(blend_data, kind).remove(block)
+            removed[kind] = removed.get(kind, 0) + 1
+    return removed
+
+
+@dataclass
+class KeptAnimation:
+    """A rig's animation and what hangs on it, read before the rig is rebuilt so the new rig
+    plays the same: NLA tracks and strips, the active action, pose-bone custom properties
+    (the IK switches) and the user's objects parented to it."""
+    tracks: list[dict] = field(default_factory=list)
+    active: dict | None = None
+    bone_props: dict[str, dict] = field(default_factory=dict)
+    children: list[tuple] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, rig) -> KeptAnimation:
+        kept = cls(bone_props={b.name: {k: b[k] for k in b.keys()} for b in rig.pose.bones
+                               if b.keys()},
+                   children=[(c, c.parent_type, c.parent_bone, c.matrix_world.copy())
+                             for c in rig.children if c.get("story_stage") != STAGE])
+        animation = rig.animation_data
+        if animation is None:
+            return kept
+        if animation.action is not None:
+            kept.active = {"action": animation.action, "slot": _slot(animation),
+                           **{k: getattr(animation, k) for k in _ACTIVE}}
+        for track in animation.nla_tracks:
+            kept.tracks.append({"name": track.name, "mute": track.mute, "lock": track.lock,
+                                "strips": [{"action": s.action, "slot": _slot(s),
+                                            **{k: getattr(s, k) for k in _STRIP}}
+                                           for s in track.strips if s.action is not None]})
+        return kept
+
+    def restore(self, rig):
+        for bone, props in self.bone_props.items():
+            if bone in rig.pose.bones:
+                for key, value in props.items():
+                    rig.pose.bones[bone][key] = value
+        for child, parent_type, parent_bone, matrix in self.children:
+            child.parent = rig
+            if parent_type == "BONE" and parent_bone in rig.data.bones:
+                child.parent_type, child.parent_bone = parent_type, parent_bone
+            child.matrix_world = matrix
+        if not self.tracks and self.active is None:
+            return
+        animation = rig.animation_data or rig.animation_data_create()
+        if self.active is not None:
+            animation.action = self.active["action"]
+            _set_slot(animation, self.active)
+            for key in _ACTIVE:
+                setattr(animation, key, self.active[key])
+        for kept in self.tracks:
+            track = animation.nla_tracks.new()          # on top: the same order as before
+            track.name, track.mute = kept["name"], kept["mute"]
+            for values in kept["strips"]:
+                strip = track.strips.new(values["name"], int(values["frame_start_ui"]),
+                                         values["action"])
+                _set_slot(strip, values)
+                for key in _STRIP:
+                    setattr(strip, key, values[key])
+            track.lock = kept["lock"]
+
+
+#: What a strip and an active action play like, copied onto the rebuilt rig (the order
+#: matters: the action range and scale before the frames they change).
+_STRIP = ("name", "action_frame_start", "action_frame_end", "scale", "repeat", "frame_start_ui",
+          "blend_type", "extrapolation", "blend_in", "blend_out", "influence", "use_reverse",
+          "mute")
+_ACTIVE = ("action_blend_type", "action_extrapolation", "action_influence")
+
+
+def _slot(owner) -> int | None:
+    slot = getattr(owner, "action_slot", None)
+    return slot.handle if slot is not None else None
+
+
+def _set_slot(owner, values: dict):
+    """Give the strip or animation data back the action slot it played (Blender 4.4+)."""
+    action, handle = values["action"], values["slot"]
+    if handle is None or not hasattr(owner, "action_slot"):
+        return
+    slot = next((s for s in action.slots if s.handle == handle), None)
+    if slot is not None:
+        owner.action_slot = slot
 
 
 def _build_group(blend_data, prop, spec, poses, collection) -> list:

@@ -399,19 +399,13 @@ def run_render(scene, settings: RenderSettings, out_dir: Path, *, frames_only: b
     """Render `scene` into `out_dir`: frames (in this process, or in `workers` processes made by
     `worker_command(chunk) -> argv`), then, unless `frames_only`, the video, the storyboard
     sheet and shots.json."""
-    from ..render.presets import chunk_frames, frames_to_render
+    from ..render.presets import chunk_frames
     from ..render.workers import run_workers
     started = t0 = time.monotonic()
-    check_cameras(scene)
-    notes = apply_settings(scene, settings, threads)
-    frames = frames_to_render(scene.frame_start, scene.frame_end, settings)
-    if not frames:
-        raise RenderError(f"no frames of {scene.frame_start}-{scene.frame_end} lie in "
-                          f"{settings.frame_start}-{settings.frame_end}")
-    report = RenderReport(output=str(out_dir), settings=settings.to_dict(), frames=frames,
-                          warnings=notes, workers=workers)
+    report = begin_render(scene, settings, out_dir, threads)
+    report.workers = workers
+    frames = report.frames
     frames_dir = out_dir / "frames"
-    frames_dir.mkdir(parents=True, exist_ok=True)
     if settings.step > 1:
         log.info("%s preset: every %d%s frame of %d-%d (%d frames); the video plays at "
                  "%.3g fps", settings.preset, settings.step,
@@ -440,19 +434,42 @@ def run_render(scene, settings: RenderSettings, out_dir: Path, *, frames_only: b
         render_frames(scene, frames, frames_dir, report)
     report.frames_seconds = time.monotonic() - t0
     if not frames_only:
-        import json
-        from .render_sheet import draw_sheet
-        report.video = encode_video(scene, frames, frames_dir, out_dir / VIDEO_NAME,
-                                    settings.step)
-        shots = shot_list(scene)
-        stills = stills_for_shots(scene, shots, frames_dir, frames, out_dir / "stills")
-        heading = (f"{title or scene.name}  —  storyboard, {len(shots)} shots, "
-                   f"{settings.preset} {settings.width}x{settings.height}")
-        report.storyboard = draw_sheet(shots, stills, size, out_dir / SHEET_NAME, heading)
-        report.shots = [dict(s.to_dict(), still=str(p)) for s, p in zip(shots, stills)]
-        (out_dir / SHOTS_NAME).write_text(json.dumps(report.shots, indent=2,
-                                                     ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
-        log.info("storyboard: %s (%d shots)", SHEET_NAME, len(shots))
+        finish_render(scene, settings, out_dir, report, title)
     report.seconds = time.monotonic() - started
     return report
+
+
+def begin_render(scene, settings: RenderSettings, out_dir: Path,
+                 threads: int | None = None) -> RenderReport:
+    """Check the cameras, apply `settings` and list the frames to render into `out_dir`:
+    the report that `render_frames` and `finish_render` fill in (the panel's render calls
+    them a frame at a time)."""
+    from ..render.presets import frames_to_render
+    check_cameras(scene)
+    notes = apply_settings(scene, settings, threads)
+    frames = frames_to_render(scene.frame_start, scene.frame_end, settings)
+    if not frames:
+        raise RenderError(f"no frames of {scene.frame_start}-{scene.frame_end} lie in "
+                          f"{settings.frame_start}-{settings.frame_end}")
+    (out_dir / "frames").mkdir(parents=True, exist_ok=True)
+    return RenderReport(output=str(out_dir), settings=settings.to_dict(), frames=frames,
+                        warnings=notes)
+
+
+def finish_render(scene, settings: RenderSettings, out_dir: Path, report: RenderReport,
+                  title: str = "") -> None:
+    """The video, the storyboard sheet and shots.json from the frames of `report`."""
+    import json
+    from .render_sheet import draw_sheet
+    frames, frames_dir = report.frames, out_dir / "frames"
+    report.video = encode_video(scene, frames, frames_dir, out_dir / VIDEO_NAME, settings.step)
+    shots = shot_list(scene)
+    stills = stills_for_shots(scene, shots, frames_dir, frames, out_dir / "stills")
+    heading = (f"{title or scene.name}  —  storyboard, {len(shots)} shots, "
+               f"{settings.preset} {settings.width}x{settings.height}")
+    report.storyboard = draw_sheet(shots, stills, (settings.width, settings.height),
+                                   out_dir / SHEET_NAME, heading)
+    report.shots = [dict(s.to_dict(), still=str(p)) for s, p in zip(shots, stills)]
+    (out_dir / SHOTS_NAME).write_text(json.dumps(report.shots, indent=2,
+                                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    log.info("storyboard: %s (%d shots)", SHEET_NAME, len(shots))

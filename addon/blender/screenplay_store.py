@@ -2,18 +2,24 @@
 
 The Screenplay is kept as JSON in the Text datablock "Screenplay.json", so a saved file can be
 read, edited by hand in the Text Editor and regenerated from.  The story itself goes in the
-Text "Story".  Functions take `bpy.data` (anything with its `texts` collection) and a scene as
+Text "Story".  The cast and animate stages record on the scene a fingerprint of the
+Screenplay they built from (`story_inputs`), so an edited Screenplay can name the stages now
+out of date.  Functions take `bpy.data` (anything with its `texts` collection) and a scene as
 arguments; nothing here imports `bpy`.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from ..screenplay import Screenplay, ScreenplayError, from_json, timeline
+from ..screenplay_edit import stage_inputs
 
 SCREENPLAY_TEXT = "Screenplay.json"
 STORY_TEXT = "Story"
 STAGE = "parse"
+#: Scene custom property: {stage: {part: fingerprint}} of the Screenplay each stage last used.
+INPUTS_KEY = "story_inputs"
 
 
 class StoredScreenplayError(ScreenplayError):
@@ -74,6 +80,34 @@ def load_screenplay(blend_data) -> Screenplay | None:
         return from_json(text.as_string())
     except ScreenplayError as exc:
         raise StoredScreenplayError(SCREENPLAY_TEXT, exc.errors) from None
+
+
+def text_hash(blend_data) -> str:
+    """A short hash of the stored Screenplay's text ("" when there is none), to notice that
+    it changed (a new parse, a hand edit) since something read it."""
+    text = blend_data.texts.get(SCREENPLAY_TEXT)
+    if text is None:
+        return ""
+    return hashlib.sha1(text.as_string().encode("utf-8")).hexdigest()[:16]
+
+
+def record_inputs(scene, stage: str, screenplay: Screenplay, seed: int,
+                  only: tuple[str, ...] | None = None):
+    """Remember on `scene` what `stage` built from (screenplay_edit.stage_inputs); with
+    `only`, just those parts (one rebuilt character), the others keep their record."""
+    now = stage_inputs(screenplay.to_dict(), stage, seed)
+    stored = scene.get(INPUTS_KEY)
+    records = stored.to_dict() if stored is not None else {}
+    if only is not None:
+        now = {**records.get(stage, {}), **{k: v for k, v in now.items() if k in only}}
+    records[stage] = now
+    scene[INPUTS_KEY] = records
+
+
+def recorded_inputs(scene) -> dict[str, dict[str, str]]:
+    """What each stage last built from, as `record_inputs` stored it."""
+    stored = scene.get(INPUTS_KEY)
+    return stored.to_dict() if stored is not None else {}
 
 
 def parse_notes(blend_data) -> dict[str, Any]:

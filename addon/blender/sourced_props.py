@@ -19,9 +19,11 @@ log = logging.getLogger(__name__)
 _KEEP = ("story_member", "story_count", "story_arrangement", "story_held_by")
 
 
-def swap_in_models(blend_data, fetched: Fetched, cache, screenplay) -> list[str]:
-    """Replace the procedural props `fetched.models` has files for; returns notes."""
-    notes = []
+def swap_in_models(blend_data, fetched: Fetched, cache, screenplay
+                   ) -> tuple[list[str], list[str]]:
+    """Replace the procedural props `fetched.models` has files for; returns (what was built
+    from a file, what could not be and kept the built-in prop)."""
+    built, notes = [], []
     props = {p.id: p for p in screenplay.props}
     for pid, source in fetched.models.items():
         old = group_members(blend_data, pid)
@@ -50,10 +52,10 @@ def swap_in_models(blend_data, fetched: Fetched, cache, screenplay) -> list[str]
         for label_obj in [o for o in blend_data.objects if o.type == "FONT"
                           and o.get("story_stage") == "cast" and o.get("story_id") == pid]:
             blend_data.objects.remove(label_obj)       # a placeholder's label
-        notes.append(f"{pid}: built from {source.path.name} ({source.origin})")
-    for note in notes:
+        built.append(f"{pid}: built from {source.path.name} ({source.origin})")
+    for note in built + notes:
         log.info("cast: %s", note)
-    return notes
+    return built, notes
 
 
 def _take_place(blend_data, new, old: list, collection) -> None:

@@ -441,6 +441,10 @@ def catch(ctx: ActionContext, duration_s: float, fps: float = 30.0) -> ActionRes
                                   near_m=0.35, far_m=0.5, off_deg=30.0)
     holds = {side: perf.body_point(hold, centre, facing)
              for side, hold in _hold_points(perf, hand).items()}
+    # The hands give towards the chest together, as far apart as they met it: it stays
+    # between them.
+    held = np.mean([holds[s] for s in grips], axis=0) - np.mean(list(grips.values()), axis=0)
+    holds = {side: grip + held for side, grip in grips.items()}
     # Each shoulder within reach of its own grip: two hands meet the ball either side of it.
     posture = perf.posture_for(perf.in_body(np.stack([grips[s] for s in grips]), centre,
                                             facing), tuple(f"{s}_shoulder" for s in grips))

@@ -1,0 +1,49 @@
+"""Rebuild one character from the stored Screenplay, keeping its animation."""
+import bpy
+from bpy.props import StringProperty
+
+from ..addon.blender import screenplay_store
+from ..addon.blender.cast_stage import RebuildError, rebuild_character
+from ..addon.cast.body_kit import BodyKitError
+from ..addon.screenplay import ScreenplayError
+from .common import has_scene, run_stage
+
+
+class STORY_OT_rebuild_character(bpy.types.Operator):
+    bl_idname = "story.rebuild_character"
+    bl_label = "Rebuild Character"
+    bl_description = ("Rebuild one character's body, clothes and accessories from the "
+                      "Screenplay where it stands, keeping its animation and what you "
+                      "parented to it; the rest of the scene is left alone")
+    bl_options = {'REGISTER', 'UNDO'}
+
+    cast_id: StringProperty(name="Cast Id", description="Id of the cast member to rebuild")
+
+    @classmethod
+    def poll(cls, context):
+        if not has_scene(cls, context):
+            return False
+        # The character is rebuilt from the stored Screenplay.
+        if screenplay_store.SCREENPLAY_TEXT not in context.blend_data.texts:
+            cls.poll_message_set("No Screenplay yet: parse the story first")
+            return False
+        # Building enters Edit Mode on the new armature.
+        if context.mode != 'OBJECT':
+            cls.poll_message_set("Switch to Object Mode first")
+            return False
+        return True
+
+    def execute(self, context):
+        def rebuild():
+            screenplay = screenplay_store.load_screenplay(context.blend_data)
+            return rebuild_character(context.blend_data, context.scene, context.view_layer,
+                                     screenplay, self.cast_id,
+                                     seed=context.scene.story_motion.seed)
+        return run_stage(self, context, f"rebuild {self.cast_id!r}", rebuild,
+                         (ScreenplayError, RebuildError, BodyKitError),
+                         lambda r: f"Rebuilt {', '.join(r.characters)}; its animation is kept")
+
+
+classes = (STORY_OT_rebuild_character,)
+
+register, unregister = bpy.utils.register_classes_factory(classes)
