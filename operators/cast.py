@@ -9,7 +9,7 @@ from ..addon.blender.sourced_props import swap_in_models
 from ..addon.blender.sources_store import load_sources
 from ..addon.cast.body_kit import BodyKitError
 from ..addon.screenplay import ScreenplayError
-from .common import count, has_scene, run_stage
+from .common import count, has_screenplay, run_stage
 
 
 class STORY_OT_cast(bpy.types.Operator):
@@ -22,10 +22,7 @@ class STORY_OT_cast(bpy.types.Operator):
     @classmethod
     def poll(cls, context):
         # The Screenplay is stored in the file: parse first.
-        if not has_scene(cls, context):
-            return False
-        if screenplay_store.SCREENPLAY_TEXT not in context.blend_data.texts:
-            cls.poll_message_set("No Screenplay yet: parse the story first")
+        if not has_screenplay(cls, context):
             return False
         # Building enters Edit Mode on each new armature.
         if context.mode != 'OBJECT':

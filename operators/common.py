@@ -40,6 +40,17 @@ def has_scene(cls, context) -> bool:
     return True
 
 
+def has_screenplay(cls, context) -> bool:
+    """`has_scene`, and a stored Screenplay: what every stage after parse starts from."""
+    from ..addon.blender.screenplay_store import SCREENPLAY_TEXT
+    if not has_scene(cls, context):
+        return False
+    if SCREENPLAY_TEXT not in context.blend_data.texts:
+        cls.poll_message_set("No Screenplay yet: parse the story first")
+        return False
+    return True
+
+
 def fail(operator, settings, message: str) -> set[str]:
     """Show `message` in the panel and the status bar; the operator is cancelled."""
     settings.last_status = message

@@ -6,7 +6,7 @@ from ..addon.blender import screenplay_store
 from ..addon.blender.cast_stage import RebuildError, rebuild_character
 from ..addon.cast.body_kit import BodyKitError
 from ..addon.screenplay import ScreenplayError
-from .common import has_scene, run_stage
+from .common import has_screenplay, run_stage
 
 
 class STORY_OT_rebuild_character(bpy.types.Operator):
@@ -21,11 +21,7 @@ class STORY_OT_rebuild_character(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if not has_scene(cls, context):
-            return False
-        # The character is rebuilt from the stored Screenplay.
-        if screenplay_store.SCREENPLAY_TEXT not in context.blend_data.texts:
-            cls.poll_message_set("No Screenplay yet: parse the story first")
+        if not has_screenplay(cls, context):
             return False
         # Building enters Edit Mode on the new armature.
         if context.mode != 'OBJECT':

@@ -7,7 +7,7 @@ from ..addon.blender.tags import stages_present
 from ..addon.screenplay import ScreenplayError
 from ..addon.screenplay_edit import (add_beat, apply_rows, edit_rows, move_beat, remove_beat,
                                      stale_stages)
-from .common import fail, has_scene, one_line
+from .common import fail, has_scene, has_screenplay, one_line
 from .screenplay_props import fill, read
 
 
@@ -34,11 +34,7 @@ class STORY_OT_screenplay_load(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if not has_scene(cls, context):
-            return False
-        # The lists mirror the stored Screenplay: parse first.
-        if screenplay_store.SCREENPLAY_TEXT not in context.blend_data.texts:
-            cls.poll_message_set("No Screenplay yet: parse the story first")
+        if not has_screenplay(cls, context):
             return False
         return True
 

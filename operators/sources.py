@@ -15,7 +15,7 @@ from ..addon.assets.cache import MOTIONS
 from ..addon.blender.asset_import import user_cache
 from ..addon.blender.sources_store import clear_sources, save_sources
 from ..panels.preferences import get_preferences, service_settings
-from .common import JobOperator, Stage, StageJob, count, has_scene
+from .common import JobOperator, Stage, StageJob, count, has_screenplay
 
 #: How long the job waits between looks at the thread when nothing else drives it (headless).
 _IDLE_S = 0.05
@@ -79,10 +79,7 @@ class STORY_OT_fetch_sources(JobOperator, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if not has_scene(cls, context):
-            return False
-        if screenplay_store.SCREENPLAY_TEXT not in context.blend_data.texts:
-            cls.poll_message_set("No Screenplay yet: parse the story first")
+        if not has_screenplay(cls, context):
             return False
         return True
 
