@@ -34,6 +34,7 @@ from ..screenplay import Screenplay
 from ..stage.as_found import set_as_found
 from ..stage.plan import plan_stage
 from . import cleanup, screenplay_store
+from .asset_import import add_motion_folder
 from .animate_build import (EDITED_TRACK, TRACK, edited_actions, keep_edited_motion,
                             place_strips, rig_rest, write_action)
 from .tags import rerun_preview as rerun_preview_of, tag
@@ -105,11 +106,11 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
                 bake: bool = False, motion_folders: tuple[str, ...] = ()) -> AnimateReport:
     """Stage `screenplay` on the cast stage's set and key every character's performance: one
     action per beat on NLA strips, or with `bake` a single action per rig (its active action).
-    `motion_folders` are a user's BVH folders (motion.library.MotionLibrary.add_bvh_folder):
+    `motion_folders` are a user's BVH and FBX folders (asset_import.add_motion_folder):
     a beat whose action one of their clips is labelled with plays that clip."""
     library = load_library()
     user_clips = tuple(name for folder in motion_folders
-                       for name in library.add_bvh_folder(folder))
+                       for name in add_motion_folder(library, folder))
     kept = []
     for cid, rig in rigs_by_id(blend_data).items():
         kept += [f"{cid}: your edits of \"{name.removesuffix(' (edited)')}\" are kept as "

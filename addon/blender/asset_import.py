@@ -36,7 +36,7 @@ from mathutils import Matrix
 from ..assets.armature_motion import armature_clip
 from ..assets.cache import AssetCache, cache_key, default_folder
 from ..assets.catalog import ensure_catalog
-from ..assets.library_index import index_folder
+from ..assets.library_index import LibraryIndexError, index_folder
 from ..assets.normalise import (CHARACTER_FACE_BUDGET, CHARACTER_HEIGHT_M, Fit, Target,
                                 Watertight, asset_spec, check_watertight, face_budget, fit,
                                 fit_character, physics_for, transform)
@@ -464,7 +464,10 @@ def add_motion_folder(library: MotionLibrary, folder: str | Path) -> list[str]:
     """Add every BVH and FBX motion of a user's folder (see `assets/library_index.py` for its
     label files) to `library`; returns the clip names.  A clip named like a library clip
     replaces it, as with `MotionLibrary.add_bvh_folder`."""
-    index = index_folder(folder, "motion")
+    try:
+        index = index_folder(folder, "motion")
+    except LibraryIndexError as error:
+        raise MotionLibraryError(str(error)) from None
     if not index.entries:
         raise MotionLibraryError(f"motion folder {folder} holds no .bvh or .fbx files")
     added = []
