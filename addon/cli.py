@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--bake-motion", action="store_true",
                     help="one action per character instead of one NLA strip per beat")
     sp.add_argument("--motion-folder", action="append", default=[], metavar="DIR",
-                    help="a folder of your own BVH clips (CMU, Mixamo), labelled by a "
+                    help="a folder of your own BVH or FBX clips (CMU, Mixamo), labelled by a "
                          "labels.json or their file names; may be given more than once")
     source_options(sp)
     story_options(sp)

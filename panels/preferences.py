@@ -52,8 +52,9 @@ class STORY_AddonPreferences(bpy.types.AddonPreferences):
     motion_folder: StringProperty(
         name="Motion Folder",
         subtype='DIR_PATH',
-        description="A folder of your own BVH clips (CMU, Mixamo), labelled by a labels.json "
-                    "or their file names; a beat whose action a clip is labelled with plays it",
+        description="A folder of your own BVH or FBX clips (CMU, Mixamo), labelled by a "
+                    "labels.json or their file names; a beat whose action a clip is labelled "
+                    "with plays it",
     )
 
     model_folder: StringProperty(
@@ -184,15 +185,11 @@ def _draw_services(prefs, box) -> None:
         if not bpy.app.online_access:
             box.label(text="Online access is off: the built-in props and motions are used",
                       icon='ERROR')
-    row = box.row()
-    row.label(text=f"Asset cache: {_cache_size()}")
-    row.operator("story.clear_cache", icon='TRASH')
-
-
-def _cache_size() -> str:
     from ..addon.blender.asset_import import user_cache
-    size = user_cache().size_bytes()
-    return f"{size / 2 ** 20:.1f} MB"
+    cache = user_cache()
+    row = box.row()
+    row.label(text=f"Asset cache: {cache.size_bytes() / 2 ** 20:.1f} MB in {cache.folder}")
+    row.operator("story.clear_cache", icon='TRASH')
 
 
 def service_settings(prefs) -> tuple[dict, dict, tuple]:
