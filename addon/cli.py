@@ -289,10 +289,13 @@ def cmd_build(args) -> dict:
                     log.warning("sources: %s", problem)
             if fetched is not None and fetched.characters:
                 from .blender.sourced_characters import swap_in_characters
-                built, problems = swap_in_characters(bpy.data, fetched)
-                fetched.notes += built + problems
+                swapped, problems = swap_in_characters(bpy.data, fetched)
+                fetched.notes += [*swapped.values(), *problems]
                 for problem in problems:
                     log.warning("sources: %s", problem)
+                for cid in swapped:                # they wear what their model wears
+                    cast.characters[cid].update(garments=[], accessories=[],
+                                                source=fetched.characters[cid].origin)
         animate = None
         motion_folders = tuple(args.motion_folder)
         if fetched is not None and fetched.motion_folder is not None:

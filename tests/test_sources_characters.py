@@ -188,6 +188,8 @@ def test_both_cast_members_come_from_the_service_rigged_and_play_the_story(tmp_p
     assert KEY not in done.stderr
     assert sorted(out["sources"]["characters"]) == ["anna", "ben"]
     assert all(c["from"] == "meshy" for c in out["sources"]["characters"].values())
+    assert all(c["source"] == "meshy" and c["garments"] == []
+               for c in out["cast"]["characters"].values())
     rigs = [r.json() for r in meshy.requests if r.method == "POST" and r.path == RIGGING]
     assert [r["height_meters"] for r in rigs] == [1.63, 1.76]       # asked once each
     previews = [r.json() for r in meshy.requests if r.method == "POST"

@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 _DATA = ("meshes", "armatures", "curves")
 
 
-def swap_in_characters(blend_data, fetched: Fetched) -> tuple[list[str], list[str]]:
+def swap_in_characters(blend_data, fetched: Fetched) -> tuple[dict[str, str], list[str]]:
     """Replace the built-in characters `fetched.characters` has rigged files for; returns
-    (what was built from a file, what could not be and kept the built-in character)."""
-    built, notes = [], []
+    ({cast id: what it was built from}, what could not be and kept the built-in character)."""
+    built, notes = {}, []
     rigs = {o["story_id"]: o for o in blend_data.objects
             if o.type == "ARMATURE" and o.get("story_stage") == STAGE}
     for cid, source in fetched.characters.items():
@@ -49,9 +49,8 @@ def swap_in_characters(blend_data, fetched: Fetched) -> tuple[list[str], list[st
                          "built-in character is used")
             continue
         _take_place(blend_data, model, old, cid, height_m)
-        built.append(f"{cid}: built from {source.path.name} ({source.origin}, "
-                     f"{model.rig} rig)")
-    for note in built + notes:
+        built[cid] = f"{cid}: built from {source.path.name} ({source.origin}, {model.rig} rig)"
+    for note in [*built.values(), *notes]:
         log.info("cast: %s", note)
     return built, notes
 
