@@ -204,19 +204,33 @@ def _digest(value) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def stage_inputs(data: dict, stage: str, seed: int) -> dict[str, str]:
+#: Stages that read only the scene, and the stages whose output they read.
+UPSTREAM = {"simulate": ("animate",), "shoot": ("animate", "simulate")}
+
+
+def stage_inputs(data: dict, stage: str, seed: int,
+                 recorded: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Fingerprints of what `stage` reads from the Screenplay JSON `data` with `seed`:
     cast one per cast member plus the props and the set (so one rebuilt character is fresh
-    while the others are not); animate the whole cast, props, set and beats.  Stages that
-    read only the scene (simulate, shoot) have none."""
+    while the others are not); animate the whole cast, props, set and beats.  Simulate and
+    shoot read the scene the earlier stages made: their fingerprint is of those stages'
+    `recorded` inputs (so re-running animate leaves them stale)."""
     if stage == "cast":
         parts = {f"cast:{c['id']}": c for c in data["cast"]}
         parts.update(props=data["props"], set=data["set"])
     elif stage == "animate":
         parts = {"screenplay": {k: data[k] for k in ("cast", "props", "set", "beats")}}
+    elif stage in UPSTREAM:
+        parts = {up: (recorded or {}).get(up) for up in UPSTREAM[stage]}
     else:
         return {}
     return {name: _digest([seed, value]) for name, value in parts.items()}
+
+
+def _changed(part: str, stage: str) -> str:
+    if part == "screenplay":
+        return "the Screenplay"
+    return f"{part} changed" if stage in UPSTREAM else part
 
 
 def stale_stages(data: dict, seed: int, recorded: dict[str, dict[str, str]],
@@ -230,12 +244,12 @@ def stale_stages(data: dict, seed: int, recorded: dict[str, dict[str, str]],
         if stage not in ran:
             continue
         before = recorded.get(stage)
-        now = stage_inputs(data, stage, seed)
+        now = stage_inputs(data, stage, seed, recorded)
         if now and before:
             changed = sorted({k.partition(":")[2] or k for k in set(now) | set(before)
                               if now.get(k) != before.get(k)})
             if changed:
-                out[stage] = ["the Screenplay" if c == "screenplay" else c for c in changed]
+                out[stage] = [_changed(c, stage) for c in changed]
                 continue
         upstream = [s for s in out if STAGES.index(s) < STAGES.index(stage)]
         if upstream:

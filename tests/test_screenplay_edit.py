@@ -105,3 +105,18 @@ def test_stale_stages_name_what_changed_and_what_follows(hug):
     assert stale["cast"] == ["ben"] and "animate" in stale
     assert set(stale_stages(hug, 2, recorded, ran)) == {"cast", "animate", "simulate"}  # seed
     assert stale_stages(hug, 1, {}, ran) == {}        # an older file: no record, no verdict
+
+
+def test_simulate_and_shoot_are_stale_once_animate_is_rebuilt_from_other_inputs(hug):
+    """Simulate and shoot read the animated scene: each remembers the records of the stages
+    before it, so Animate re-run from other inputs (a new record) leaves them stale
+    even though the Screenplay is the same."""
+    recorded = {"cast": stage_inputs(hug, "cast", 1), "animate": stage_inputs(hug, "animate", 1)}
+    recorded["simulate"] = stage_inputs(hug, "simulate", 1, recorded)
+    recorded["shoot"] = stage_inputs(hug, "shoot", 1, recorded)
+    ran = {"cast", "animate", "simulate", "shoot"}
+    assert stale_stages(hug, 1, recorded, ran) == {}
+    recorded["animate"] = {"screenplay": "animated again"}
+    stale = stale_stages(hug, 1, recorded, ran)
+    assert stale["simulate"] == ["animate changed"]
+    assert stale["shoot"] == ["animate changed"]

@@ -95,9 +95,9 @@ def record_inputs(scene, stage: str, screenplay: Screenplay, seed: int,
                   only: tuple[str, ...] | None = None):
     """Remember on `scene` what `stage` built from (screenplay_edit.stage_inputs); with
     `only`, just those parts (one rebuilt character), the others keep their record."""
-    now = stage_inputs(screenplay.to_dict(), stage, seed)
     stored = scene.get(INPUTS_KEY)
     records = stored.to_dict() if stored is not None else {}
+    now = stage_inputs(screenplay.to_dict(), stage, seed, records)
     if only is not None:
         now = {**records.get(stage, {}), **{k: v for k, v in now.items() if k in only}}
     records[stage] = now

@@ -32,7 +32,7 @@ from ..shoot.plan import framing_ok, line_crossings, plan_shots, short_cuts
 from ..shoot.projection import Lens, camera_matrix, sees_over_walls
 from ..shoot.shots import KINDS
 from ..stage.records import StagePlan
-from . import cleanup, keys, shoot_light, shoot_tracks
+from . import cleanup, keys, screenplay_store, shoot_light, shoot_tracks
 from .animate_stage import PLAN_TEXT, rigs_by_id
 from .tags import tag
 
@@ -220,6 +220,7 @@ def run_shoot(blend_data, scene, screenplay, seed: int = 0) -> ShootReport:
     report.seconds = round(time.perf_counter() - started, 3)
     for w in report.warnings:
         log.info("shoot: %s", w)
+    screenplay_store.record_inputs(scene, STAGE, screenplay, seed)   # what it followed
     return report
 
 

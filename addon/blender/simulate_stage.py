@@ -21,7 +21,7 @@ import numpy as np
 
 from ..physics import world
 from ..physics.scenario import PropFacts, SimulationPlan, plan_simulation
-from . import body_physics_build, cleanup, keys
+from . import body_physics_build, cleanup, keys, screenplay_store
 from .animate_stage import EVENTS_TEXT, PLAN_TEXT, held_spans, rigs_by_id
 from .physics_world import BEFORE_KEY, Character, PhysicsPass
 from .tags import tag
@@ -154,6 +154,7 @@ def run_simulate(blend_data, scene, screenplay, seed: int = 0) -> SimulateReport
     text = blend_data.texts.new(REPORT_TEXT)
     text.write(json.dumps(report.to_dict(), indent=1))
     tag(text, STAGE, "physics")
+    screenplay_store.record_inputs(scene, STAGE, screenplay, seed)   # what it followed
     return report
 
 
