@@ -232,6 +232,9 @@ class JobOperator:
             job.cancel()
         elif event.type == 'TIMER':
             job.step()
+        elif _is_undo(event):          # undo would pull the scene from under the job
+            self.report({'WARNING'}, f"{job.title} is running: press Esc to stop it first")
+            return {'RUNNING_MODAL'}
         else:
             return {'PASS_THROUGH'}    # Blender stays usable while the job runs
         if not job.finished:
@@ -272,6 +275,11 @@ class JobOperator:
             settings.last_status = f"{job.title} finished in {seconds:.0f} s{last}"
             self.report({'INFO'}, settings.last_status)
         return {'FINISHED'} if job.done or job.error is not None else {'CANCELLED'}
+
+
+def _is_undo(event) -> bool:
+    """Ctrl-Z, Ctrl-Shift-Z (Cmd on a Mac) or Ctrl-Y pressed."""
+    return event.value == 'PRESS' and (event.ctrl or event.oskey) and event.type in ('Z', 'Y')
 
 
 def has_event_loop(context) -> bool:

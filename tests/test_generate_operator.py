@@ -152,8 +152,8 @@ def fake_context():
                            scene=SimpleNamespace(story_motion=settings)), status
 
 
-def event(kind, value="NOTHING"):
-    return SimpleNamespace(type=kind, value=value)
+def event(kind, value="NOTHING", ctrl=False):
+    return SimpleNamespace(type=kind, value=value, ctrl=ctrl, oskey=False)
 
 
 def test_the_modal_operator_steps_on_timers_passes_other_events_and_stops_on_esc(monkeypatch):
@@ -174,6 +174,18 @@ def test_the_modal_operator_steps_on_timers_passes_other_events_and_stops_on_esc
     assert op.reports == [("WARNING", "Generate stopped: kept parse, cast")]
     assert settings.last_status == "Generate stopped: kept parse, cast"
     assert log[-1] == "clear animate"
+
+
+def test_undo_waits_while_a_job_runs(monkeypatch):
+    """Ctrl-Z mid-job would take the scene from under it: the modal keeps the key and says
+    to stop first; plain Z (a shortcut elsewhere) passes through."""
+    monkeypatch.setattr(common, "has_event_loop", lambda context: True)
+    op, (context, _) = FakeOperator(fake_stages([])), fake_context()
+    op.invoke(context, event("LEFTMOUSE"))
+    assert op.modal(context, event("Z", "PRESS", ctrl=True)) == {'RUNNING_MODAL'}
+    assert op.reports == [("WARNING", "Generate is running: press Esc to stop it first")]
+    assert op.modal(context, event("Z", "PRESS")) == {'PASS_THROUGH'}
+    assert op.modal(context, event("ESC", "PRESS")) == {'CANCELLED'}   # nothing was done
 
 
 def test_the_cancel_button_stops_the_modal_at_its_next_event(monkeypatch):
