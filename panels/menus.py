@@ -17,6 +17,7 @@ class STORY_MT_story(bpy.types.Menu):
         layout.operator("story.parse")
         layout.operator("story.fetch_sources", icon='URL')
         layout.operator("story.cast", icon='COMMUNITY')
+        layout.operator("story.stage", icon='TRACKING')
         layout.operator("story.animate", icon='ARMATURE_DATA')
         layout.operator("story.simulate", icon='PHYSICS')
         layout.operator("story.shoot", icon='CAMERA_DATA')

@@ -83,6 +83,7 @@ def _draw_generate(context, layout, settings):
     row = col.row(align=True)
     row.operator("story.parse", text="Parse", icon='TEXT')
     row.operator("story.cast", text="Cast", icon='COMMUNITY')
+    row.operator("story.stage", text="Stage", icon='TRACKING')
     row.operator("story.animate", text="Animate", icon='ARMATURE_DATA')
     row = col.row(align=True)
     row.operator("story.simulate", text="Simulate", icon='PHYSICS')

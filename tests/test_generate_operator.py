@@ -462,3 +462,18 @@ emit({"ret": ret, "status": settings.last_status, "files": sorted(os.listdir(fol
     assert len(out["frames"]) >= 2 and all(f.endswith(".png") for f in out["frames"])
     assert {"video.mp4", "storyboard.png", "shots.json"} <= set(out["files"])
     assert not any(f.endswith(".blend") for f in out["files"])     # the copy is gone
+
+
+def test_the_stage_button_draws_the_blocking_without_animating(tmp_path, extension_zip):
+    out = run('''
+before = call(bpy.ops.story.stage)          # nothing cast yet: the poll says why
+bpy.ops.story.parse()
+bpy.ops.story.cast()
+ret = call(bpy.ops.story.stage)
+emit({"before": before, "ret": ret, "status": settings.last_status,
+      "blocking": sorted(o.name for o in bpy.data.collections["Story Blocking"].objects),
+      "animated": "StagePlan.json" in bpy.data.texts})
+''', tmp_path, extension_zip)
+    assert "No Screenplay yet" in out["before"]
+    assert out["ret"] == ["FINISHED"] and out["status"].startswith("Staged 1 character")
+    assert out["blocking"] and not out["animated"]

@@ -147,7 +147,8 @@ emit({"problems": problems, "states": states, "shots": [s.name for s in shots]})
     for state in out["states"]:
         assert {"STORY_PT_main", "STORY_PT_shots"} <= set(state["panels"]), state["state"]
     empty, parsed, complete, running = (s["drawn"] for s in out["states"])
-    stages = ["story.parse", "story.cast", "story.animate", "story.simulate", "story.shoot",
+    stages = ["story.parse", "story.cast", "story.stage", "story.animate", "story.simulate",
+              "story.shoot",
               "story.render"]
     for drawn in (empty, parsed, complete):
         assert "story.generate" in drawn and "story.generate_cancel" not in drawn

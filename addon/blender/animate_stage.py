@@ -102,6 +102,21 @@ def _to_rig_space(clip, rig):
                       clip.contacts, clip.source)
 
 
+def plan_staging(blend_data, scene, screenplay: Screenplay, seed: int, rigs: dict):
+    """The StagePlan for `screenplay` on the set as it stands now (props and dressing where
+    the user may have moved them), from the characters' rigs where they stand."""
+    fps = scene.render.fps / scene.render.fps_base
+    set_plan = plan_set(screenplay, {p.id: plan_prop(p, seed) for p in screenplay.props}, seed)
+    set_plan, moved = set_as_found(set_plan, found_poses(blend_data))
+    if moved:
+        log.info("staged with %s where they stand now", ", ".join(moved))
+    marks = {cid: Pose(rig.location.x, rig.location.y, 0.0, rig.rotation_euler.z)
+             for cid, rig in rigs.items()}
+    heights = {cid: float(rig.get("story_height_m", 1.7)) for cid, rig in rigs.items()}
+    return plan_stage(screenplay, set_plan, {c.id: marks[c.id] for c in screenplay.cast},
+                      {c.id: heights[c.id] for c in screenplay.cast}, fps=fps)
+
+
 def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
                 bake: bool = False, motion_folders: tuple[str, ...] = ()) -> AnimateReport:
     """Stage `screenplay` on the cast stage's set and key every character's performance: one
@@ -135,15 +150,7 @@ def run_animate(blend_data, scene, screenplay: Screenplay, seed: int = 0,
     if missing:
         raise RigError(f"no rig for {', '.join(missing)}: run the cast stage first")
     fps = scene.render.fps / scene.render.fps_base
-    set_plan = plan_set(screenplay, {p.id: plan_prop(p, seed) for p in screenplay.props}, seed)
-    set_plan, moved = set_as_found(set_plan, found_poses(blend_data))
-    if moved:
-        log.info("animate: staged with %s where they stand now", ", ".join(moved))
-    marks = {cid: Pose(rig.location.x, rig.location.y, 0.0, rig.rotation_euler.z)
-             for cid, rig in rigs.items()}
-    heights = {cid: float(rig.get("story_height_m", 1.7)) for cid, rig in rigs.items()}
-    stage = plan_stage(screenplay, set_plan, {c.id: marks[c.id] for c in screenplay.cast},
-                       {c.id: heights[c.id] for c in screenplay.cast}, fps=fps)
+    stage = plan_staging(blend_data, scene, screenplay, seed, rigs)
     _text(blend_data, PLAN_TEXT, json.dumps(stage.to_dict()), "stageplan")
     performer = Performer(library, fps, seed, user_clips)
     report = AnimateReport(int(stage.frames), warnings=kept + list(stage.warnings))
