@@ -97,9 +97,14 @@ rigs = [o for o in bpy.data.objects if o.type == "ARMATURE" and o.get("story_sta
 out["rigs"] = sorted(o["story_id"] for o in rigs)
 out["mixamo"] = all("mixamorig:Hips" in o.data.bones for o in rigs)
 out["status"] = bpy.context.scene.story_motion.last_status
+out["rebuild"] = sorted(bpy.ops.story.rebuild_character(cast_id="anna"))
+anna = next(o for o in bpy.data.objects if o.type == "ARMATURE" and o.get("story_id") == "anna")
+out["rebuilt_mixamo"] = "mixamorig:Hips" in anna.data.bones
+out["rebuilt_animated"] = bool(anna.animation_data and anna.animation_data.nla_tracks)
 emit(out)
 ''', tmp_path, ZIP=str(extension_zip), URL=server.api_url, KEY=KEY)
         rigged = server.count("POST", "/openapi/v1/rigging")
     assert out["fetch"] == out["cast"] == out["animate"] == ["FINISHED"], out["status"]
     assert out["rigs"] == ["anna", "ben"] and out["mixamo"]
-    assert rigged == 2
+    assert rigged == 2                                   # the rebuild asked nothing again
+    assert out["rebuild"] == ["FINISHED"] and out["rebuilt_mixamo"] and out["rebuilt_animated"]
