@@ -54,7 +54,7 @@ class ModelSource:
 @dataclass
 class Fetched:
     models: dict[str, ModelSource] = field(default_factory=dict)    # prop id -> file
-    motion_folder: Path | None = None          # service BVH clips with a labels.json
+    motion_folder: Path | None = None          # service BVH or FBX clips, labels.json
     notes: list[str] = field(default_factory=list)
     characters: dict[str, ModelSource] = field(default_factory=dict)   # cast id -> rigged file
 
@@ -330,9 +330,9 @@ def _fetch_motions(screenplay, name, cache, online, overrides, work_dir, out, pr
                                                         cancel=cancel,
                                                         progress=_teller(progress, name,
                                                                          prompt)))
-            if cached is None or cached.suffix.lower() != ".bvh":
+            if cached is None or cached.suffix.lower() not in (".bvh", ".fbx"):
                 continue
-        target = folder / f"{name}_{action}.bvh"
+        target = folder / f"{name}_{action}{cached.suffix.lower()}"   # both read by animate
         shutil.copyfile(cached, target)
         labels[target.name] = [action]
         out.notes.append(f"{action}: {services.config.DEFAULTS[name].label} motion for "
