@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 import blender_proc
+from layout_recorder import RECORDER
 
 STORY = "A man wearing a helmet turns his head."
 
@@ -339,62 +340,15 @@ def test_panel_and_preferences_draw_only_existing_properties_operators_and_icons
     out = run('''
 install()
 import sys
-problems, drawn = [], []
-ICONS = set(bpy.types.UILayout.bl_rna.functions["label"].parameters["icon"].enum_items.keys())
-
-
-class Layout:
-    def __getattr__(self, name):        # use_property_split, active, enabled, scale_y, ...
-        return None
-
-    def __setattr__(self, name, value):
-        pass
-
-    def row(self, **kw): return Layout()
-    def column(self, **kw): return Layout()
-    def box(self): return Layout()
-    def split(self, **kw): return Layout()
-
-    def _icon(self, icon):
-        if icon not in ICONS:
-            problems.append(f"icon {icon}")
-
-    def label(self, text="", icon='NONE', **kw):
-        self._icon(icon)
-        drawn.append(text)
-
-    def prop(self, data, name, icon='NONE', **kw):
-        self._icon(icon)
-        if name not in data.bl_rna.properties:
-            problems.append(f"property {name} of {data}")
-        drawn.append(name)
-
-    def operator(self, idname, icon='NONE', **kw):
-        self._icon(icon)
-        module, op = idname.split(".")
-        if op not in dir(getattr(bpy.ops, module)):
-            problems.append(f"operator {idname}")
-        drawn.append(idname)
-
-
-class Host:
-    """Stands in for the panel or preferences instance: a recording layout, the rest real."""
-
-    def __init__(self, real=None):
-        self.layout, self._real = Layout(), real
-
-    def __getattr__(self, name):
-        return getattr(self._real, name)
-
-
+''' + RECORDER + '''
 package = sys.modules[MODULE]
 panel = package.panels.story_panel.STORY_PT_main
 prefs = bpy.context.preferences.addons[MODULE].preferences
-panel.draw(Host(), bpy.context)                              # no screenplay yet
+panel.draw(Host(panel), bpy.context)                         # no screenplay yet
 bpy.ops.story.parse(text=STORY)
-panel.draw(Host(), bpy.context)                              # with a screenplay
+panel.draw(Host(panel), bpy.context)                         # with a screenplay
 bpy.data.texts["Screenplay.json"].from_string("{}}")
-panel.draw(Host(), bpy.context)                              # with a broken one
+panel.draw(Host(panel), bpy.context)                         # with a broken one
 for backend in ('BUILTIN', 'LLM'):
     prefs.parser_backend = backend
     type(prefs).draw(Host(prefs), bpy.context)

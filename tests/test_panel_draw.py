@@ -6,93 +6,13 @@ from __future__ import annotations
 import pytest
 
 import blender_proc
+from layout_recorder import RECORDER as LAYOUT
 from test_extension_install import INSTALL
 
 STORY = "A man wearing a helmet turns his head."
 
-RECORDER = '''
+RECORDER = LAYOUT + '''
 import sys
-problems, drawn = [], []
-ICONS = set(bpy.types.UILayout.bl_rna.functions["label"].parameters["icon"].enum_items.keys())
-
-
-def check_icon(icon):
-    if icon not in ICONS:
-        problems.append(f"icon {icon}")
-
-
-class OperatorProps:
-    """What `layout.operator()` returns: setting an unknown operator property is a problem."""
-
-    def __init__(self, idname, rna):
-        object.__setattr__(self, "_idname", idname)
-        object.__setattr__(self, "_names", set(rna.properties.keys()) if rna else set())
-
-    def __setattr__(self, name, value):
-        if name not in self._names:
-            problems.append(f"operator {self._idname} has no property {name}")
-        drawn.append(f"{self._idname}.{name}={value}")
-
-
-class Layout:
-    def __getattr__(self, name):        # use_property_split, active, enabled, scale_y, ...
-        problems.append(f"layout.{name} is not recorded")
-        return None
-
-    def __setattr__(self, name, value):
-        pass
-
-    def row(self, **kw): return Layout()
-    def column(self, **kw): return Layout()
-    def box(self): return Layout()
-    def split(self, **kw): return Layout()
-    def grid_flow(self, **kw): return Layout()
-    def column_flow(self, **kw): return Layout()
-    def separator(self, **kw): pass
-
-    def template_list(self, listtype, list_id, data, name, active_data, active_name, **kw):
-        if not hasattr(bpy.types, listtype):
-            problems.append(f"UIList {listtype}")
-        for owner, prop in ((data, name), (active_data, active_name)):
-            if prop not in owner.bl_rna.properties:
-                problems.append(f"property {prop} of {owner}")
-        drawn.append(listtype)
-
-    def label(self, text="", icon='NONE', **kw):
-        check_icon(icon)
-        drawn.append(text)
-
-    def progress(self, factor=0.0, type='BAR', text=""):
-        drawn.append(f"progress {factor:.2f} {text}")
-
-    def prop(self, data, name, icon='NONE', **kw):
-        check_icon(icon)
-        if name not in data.bl_rna.properties:
-            problems.append(f"property {name} of {data}")
-        drawn.append(name)
-
-    def operator(self, idname, icon='NONE', **kw):
-        check_icon(icon)
-        module, op = idname.split(".")
-        rna = None
-        if op not in dir(getattr(bpy.ops, module)):
-            problems.append(f"operator {idname}")
-        else:
-            rna = getattr(getattr(bpy.ops, module), op).get_rna_type()
-        drawn.append(idname)
-        return OperatorProps(idname, rna)
-
-
-class Host:
-    """Stands in for the panel instance: a recording layout, the rest from the panel class."""
-
-    def __init__(self, panel):
-        self.layout, self._panel = Layout(), panel
-
-    def __getattr__(self, name):
-        return getattr(self._panel, name)
-
-
 package = sys.modules[MODULE]
 PANELS = sorted((c for c in bpy.types.Panel.__subclasses__()
                  if c.__name__.startswith("STORY_PT") and c.is_registered),

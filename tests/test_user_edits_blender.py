@@ -12,6 +12,7 @@ import pytest
 
 import blender_proc
 from conftest import ROOT
+from layout_recorder import RECORDER
 from test_extension_install import INSTALL
 
 GENERATE = '''
@@ -151,65 +152,13 @@ out["rebuilt"] = {
 }
 
 # The panels draw only properties, operators and icons that exist.
-problems, drawn = [], []
-ICONS = set(bpy.types.UILayout.bl_rna.functions["label"].parameters["icon"].enum_items.keys())
-
-
-class Layout:
-    def __getattr__(self, name):
-        return None
-
-    def __setattr__(self, name, value):
-        pass
-
-    def row(self, **kw): return Layout()
-    def column(self, **kw): return Layout()
-    def box(self): return Layout()
-    def grid_flow(self, **kw): return Layout()
-    def separator(self, **kw): pass
-
-    def _icon(self, icon):
-        if icon not in ICONS:
-            problems.append(f"icon {icon}")
-
-    def label(self, text="", icon='NONE', **kw):
-        self._icon(icon)
-        drawn.append(text)
-
-    def prop(self, data, name, icon='NONE', **kw):
-        self._icon(icon)
-        if name not in data.bl_rna.properties:
-            problems.append(f"property {name} of {data}")
-        drawn.append(name)
-
-    def template_list(self, listtype, list_id, data, prop, active_data, active_prop, **kw):
-        if listtype not in dir(bpy.types):
-            problems.append(f"list {listtype}")
-        for name, owner in ((prop, data), (active_prop, active_data)):
-            if name not in owner.bl_rna.properties:
-                problems.append(f"property {name}")
-        drawn.append(listtype)
-
-    def operator(self, idname, icon='NONE', **kw):
-        self._icon(icon)
-        module, op = idname.split(".")
-        if op not in dir(getattr(bpy.ops, module)):
-            problems.append(f"operator {idname}")
-        drawn.append(idname)
-        return Layout()
-
-
-class Host:
-    def __init__(self):
-        self.layout = Layout()
-
-
+''' + RECORDER + '''
 panels = package.panels.screenplay_panel
 for panel in panels.classes:
     if issubclass(panel, bpy.types.Panel):
         for stage in ("cast", "animate"):
             bpy.context.scene.story_edit.preview_stage = stage
-            panel.draw(Host(), bpy.context)
+            panel.draw(Host(panel), bpy.context)
 lists = bpy.context.scene.story_edit
 for ui_list, items in ((panels.STORY_UL_cast, lists.cast), (panels.STORY_UL_props, lists.props),
                        (panels.STORY_UL_beats, lists.beats)):
