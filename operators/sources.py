@@ -14,7 +14,7 @@ from ..addon.blender import screenplay_store
 from ..addon.assets.cache import MOTIONS
 from ..addon.blender.asset_import import user_cache
 from ..addon.blender.sources_store import clear_sources, save_sources
-from ..panels.preferences import get_preferences, service_settings
+from ..panels.preferences import forget_cache_size, get_preferences, service_settings
 from .common import JobOperator, Stage, StageJob, count, has_screenplay
 
 #: How long the job waits between looks at the thread when nothing else drives it (headless).
@@ -96,6 +96,7 @@ class STORY_OT_clear_cache(bpy.types.Operator):
 
     def execute(self, context):
         removed = user_cache().clear()
+        forget_cache_size()
         self.report({'INFO'}, f"Cleared the asset cache: {count(removed, 'file')} removed")
         return {'FINISHED'}
 

@@ -1,6 +1,8 @@
 """Add-on preferences: which parser turns the story into a Screenplay and the LLM endpoint;
 where props and motions come from (built-in, the user's folders, a service) with each
 service's URL and key; the asset cache."""
+import time
+
 import bpy
 from bpy.props import EnumProperty, FloatProperty, IntProperty, StringProperty
 
@@ -185,11 +187,30 @@ def _draw_services(prefs, box) -> None:
         if not bpy.app.online_access:
             box.label(text="Online access is off: the built-in props and motions are used",
                       icon='ERROR')
-    from ..addon.blender.asset_import import user_cache
-    cache = user_cache()
+    folder, size = _cache_size()
     row = box.row()
-    row.label(text=f"Asset cache: {cache.size_bytes() / 2 ** 20:.1f} MB in {cache.folder}")
+    row.label(text=f"Asset cache: {size / 2 ** 20:.1f} MB in {folder}")
     row.operator("story.clear_cache", icon='TRASH')
+
+
+#: The cache's folder and size as last measured, and when: preferences redraw often and
+#: measuring walks every file of the cache.
+_size_cache: dict = {"at": -1e9, "value": ("", 0)}
+SIZE_EVERY_S = 5.0
+
+
+def forget_cache_size() -> None:
+    """Measure again at the next draw (the cache was just cleared)."""
+    _size_cache["at"] = -1e9
+
+
+def _cache_size() -> tuple[str, int]:
+    from ..addon.blender.asset_import import user_cache
+    now = time.monotonic()
+    if now - _size_cache["at"] > SIZE_EVERY_S:
+        cache = user_cache()
+        _size_cache.update(at=now, value=(str(cache.folder), cache.size_bytes()))
+    return _size_cache["value"]
 
 
 def service_settings(prefs) -> tuple[dict, dict, tuple]:
